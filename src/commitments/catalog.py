@@ -1,0 +1,374 @@
+"""Catalog documents: a tracker as versioned JSON, and back, without loss.
+
+The document is `{"schema_version": 1, "workflow": {...}, "commitments": [...],
+"events": [...]}`; events keep recording order and carry `"type": "update"` or
+`"type": "retraction"`. Loading is strict (unknown keys, wrong types and missing
+required fields raise `CatalogError` naming the JSON path) and all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.preconf.json import make_converter
+
+from commitments.commitment import Commitment
+from commitments.deadline import Deadline
+from commitments.events import Event, Retraction, StatusUpdate
+from commitments.exceptions import CatalogError, CommitmentsError
+from commitments.history import effective_updates, first_violation
+from commitments.status import Status
+from commitments.tracker import Tracker
+from commitments.workflow import Workflow
+
+SCHEMA_VERSION = 1
+_TOP_KEYS = frozenset({"schema_version", "workflow", "commitments", "events"})
+_ONE_DAY = dt.timedelta(days=1)
+
+T = TypeVar("T")
+
+
+def _strict(kind: type[T], name: str) -> Callable[[object, object], T]:
+    def hook(value: object, _: object) -> T:
+        if type(value) is not kind:
+            raise TypeError(f"expected {name}, got {_json_type(value)} {value!r}")
+        return value
+
+    return hook
+
+
+def _json_type(value: object) -> str:
+    names = {str: "string", int: "integer", float: "number", bool: "boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return names.get(type(value), type(value).__name__)
+
+
+def _number(value: object, _: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number, got {_json_type(value)} {value!r}")
+    return value
+
+
+def _date(value: object, _: object) -> dt.date:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a date string YYYY-MM-DD, got {_json_type(value)} {value!r}")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or len(value) != len("2024-06-18"):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+    return day
+
+
+def _datetime(value: object, _: object) -> dt.datetime:
+    if not isinstance(value, str):
+        raise TypeError(
+            f"expected an ISO 8601 date-time with offset, got {_json_type(value)} {value!r}"
+        )
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"expected an ISO 8601 date-time with offset, e.g. 2024-06-18T09:00:00+00:00, "
+            f"got {value!r}"
+        ) from None
+    if moment.utcoffset() is None:
+        raise ValueError(f"date-time {value!r} has no UTC offset; add one, e.g. +00:00")
+    return moment
+
+
+def _status(value: object, _: object) -> Status:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a status string, got {_json_type(value)} {value!r}")
+    try:
+        return Status(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise ValueError(f"unknown status {value!r}; allowed: {allowed}") from None
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = make_converter(forbid_extra_keys=True, omit_if_default=True)
+    converter.register_structure_hook(str, _strict(str, "a string"))
+    converter.register_structure_hook(bool, _strict(bool, "a boolean"))
+    converter.register_structure_hook(int, _strict(int, "an integer"))
+    converter.register_structure_hook(float, _number)
+    converter.register_structure_hook(dt.date, _date)
+    converter.register_structure_hook(dt.datetime, _datetime)
+    converter.register_structure_hook(Status, _status)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    # Deadline bounds are always written, even when open, so a reader sees the window.
+    converter.register_unstructure_hook(
+        Deadline,
+        lambda d: {
+            "text": d.text,
+            "earliest": None if d.earliest is None else d.earliest.isoformat(),
+            "latest": None if d.latest is None else d.latest.isoformat(),
+        },
+    )
+    return converter
+
+
+converter = _make_converter()
+
+
+def _format(exc: BaseException, kind: type | None) -> str:
+    if isinstance(exc, CommitmentsError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}; not allowed here"
+    if isinstance(exc, (TypeError, ValueError)) and str(exc):
+        return str(exc)
+    return cattrs.v.format_exception(exc, kind)
+
+
+def _structure(data: object, kind: type[T], path: str) -> T:
+    if not isinstance(data, dict):
+        raise CatalogError(path, f"expected an object, got {_json_type(data)}")
+    try:
+        return converter.structure(data, kind)
+    except cattrs.BaseValidationError as exc:
+        first = cattrs.transform_error(exc, path=path, format_exception=_format)[0]
+        message, _, where = first.rpartition(" @ ")
+        raise CatalogError(where or path, message or first) from None
+    except CommitmentsError as exc:
+        raise CatalogError(path, str(exc)) from None
+
+
+# -- tracker <-> document ---------------------------------------------------------
+
+
+def _workflow_document(workflow: Workflow) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "name": workflow.name,
+        "transitions": {
+            s.value: sorted(t.value for t in workflow.targets(s))
+            for s in Status
+            if s in workflow.transitions
+        },
+    }
+    if workflow.labels:
+        doc["labels"] = {s.value: label for s, label in workflow.labels.items()}
+    return doc
+
+
+def _event_document(event: Event) -> dict[str, Any]:
+    doc: dict[str, Any] = converter.unstructure(event)
+    kind = "update" if isinstance(event, StatusUpdate) else "retraction"
+    return {"type": kind, **doc}
+
+
+def to_document(tracker: Tracker) -> dict[str, Any]:
+    """The tracker as a JSON-ready document."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "workflow": _workflow_document(tracker.workflow),
+        "commitments": [converter.unstructure(c) for c in tracker],
+        "events": [_event_document(e) for e in tracker.events()],
+    }
+
+
+def _workflow_from(data: object) -> Workflow:
+    path = "$.workflow"
+    if not isinstance(data, dict):
+        raise CatalogError(path, f"expected an object, got {_json_type(data)}")
+    extra = set(data) - {"name", "transitions", "labels"}
+    if extra:
+        raise CatalogError(path, f"unknown field(s) {', '.join(sorted(extra))}")
+    transitions = data.get("transitions")
+    if not isinstance(transitions, dict):
+        raise CatalogError(f"{path}.transitions", "expected an object of status -> [status]")
+    for key, targets in transitions.items():
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            raise CatalogError(f"{path}.transitions.{key}", "expected an array of statuses")
+    name = data.get("name", "custom")
+    labels = data.get("labels", {})
+    if not isinstance(name, str):
+        raise CatalogError(f"{path}.name", "expected a string")
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise CatalogError(f"{path}.labels", "expected an object of status -> label")
+    try:
+        return Workflow(transitions, name=name, labels=labels)
+    except CommitmentsError as exc:
+        raise CatalogError(path, str(exc)) from None
+
+
+def _check_event(tracker: Tracker, event: Event, path: str) -> None:
+    if event.id in tracker._events_by_id:  # noqa: SLF001
+        raise CatalogError(f"{path}.id", f"event id {event.id!r} is used twice")
+    if event.commitment_id not in tracker:
+        raise CatalogError(f"{path}.commitment_id", f"unknown commitment {event.commitment_id!r}")
+    commitment = tracker[event.commitment_id]
+    if isinstance(event, Retraction):
+        target = tracker._events_by_id.get(event.update_id)  # noqa: SLF001
+        if not isinstance(target, StatusUpdate) or target.commitment_id != event.commitment_id:
+            raise CatalogError(
+                f"{path}.update_id",
+                f"{event.update_id!r} is not an earlier update of {event.commitment_id}",
+            )
+        if event.update_id in tracker._retracted_by:  # noqa: SLF001
+            raise CatalogError(f"{path}.update_id", f"{event.update_id} is retracted twice")
+        if event.recorded_at < target.recorded_at:
+            raise CatalogError(
+                f"{path}.recorded_at", f"the retraction precedes the update {target.id}"
+            )
+        return
+    if event.status not in tracker.workflow.states:
+        raise CatalogError(
+            f"{path}.status", f"status {event.status} is not in workflow {tracker.workflow.name!r}"
+        )
+    if event.on < commitment.made_on:
+        raise CatalogError(
+            f"{path}.on",
+            f"{event.on} precedes {commitment.id}, made on {commitment.made_on}",
+        )
+    if event.on > event.recorded_at.astimezone(dt.UTC).date() + _ONE_DAY:
+        raise CatalogError(f"{path}.on", "takes effect more than a day after it was recorded")
+    if event.party is not None and event.party not in commitment.parties:
+        raise CatalogError(
+            f"{path}.party",
+            f"unknown party {event.party!r}; {commitment.id}'s parties are "
+            f"{', '.join(commitment.parties) or 'none'}",
+        )
+
+
+def from_document(document: object) -> Tracker:
+    """Build a tracker from a document; raise `CatalogError` and build nothing if bad."""
+    if not isinstance(document, dict):
+        raise CatalogError("$", f"expected an object, got {_json_type(document)}")
+    extra = set(document) - _TOP_KEYS
+    if extra:
+        raise CatalogError(
+            "$",
+            f"unknown field(s) {', '.join(sorted(extra))}; allowed: {', '.join(sorted(_TOP_KEYS))}",
+        )
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise CatalogError(
+            "$.schema_version",
+            f"unsupported schema version {version!r}; this library reads version {SCHEMA_VERSION}",
+        )
+    workflow = _workflow_from(document["workflow"]) if "workflow" in document else None
+    tracker = Tracker(workflow)
+    commitments = document.get("commitments", [])
+    events = document.get("events", [])
+    for key, value in (("commitments", commitments), ("events", events)):
+        if not isinstance(value, list):
+            raise CatalogError(f"$.{key}", f"expected an array, got {_json_type(value)}")
+    for i, raw in enumerate(commitments):
+        commitment = _structure(raw, Commitment, f"$.commitments[{i}]")
+        if commitment.id in tracker:
+            raise CatalogError(f"$.commitments[{i}].id", f"id {commitment.id!r} is used twice")
+        tracker._store_commitment(commitment)  # noqa: SLF001
+    for i, commitment in enumerate(tracker):
+        for field in ("restates", "superseded_by"):
+            value = getattr(commitment, field)
+            for j, other in enumerate((value,) if isinstance(value, str) else value or ()):
+                if other not in tracker:
+                    where = f"$.commitments[{i}].{field}"
+                    where += f"[{j}]" if field == "restates" else ""
+                    raise CatalogError(where, f"names unknown commitment {other!r}")
+    for i, raw in enumerate(events):
+        path = f"$.events[{i}]"
+        event = _event_from(raw, path)
+        _check_event(tracker, event, path)
+        tracker._apply(event)  # noqa: SLF001
+    _check_histories(tracker)
+    return tracker
+
+
+def _event_from(raw: object, path: str) -> Event:
+    if not isinstance(raw, dict):
+        raise CatalogError(path, f"expected an object, got {_json_type(raw)}")
+    kind = raw.get("type")
+    body = {k: v for k, v in raw.items() if k != "type"}
+    if kind == "update":
+        return _structure(body, StatusUpdate, path)
+    if kind == "retraction":
+        return _structure(body, Retraction, path)
+    raise CatalogError(f"{path}.type", f"expected 'update' or 'retraction', got {kind!r}")
+
+
+def _check_histories(tracker: Tracker) -> None:
+    index: dict[str, int] | None = None
+    for commitment in tracker:
+        updates = tracker._updates[commitment.id]  # noqa: SLF001
+        if not updates:
+            continue
+        retractions = tracker._retractions[commitment.id]  # noqa: SLF001
+        effective = effective_updates(updates, retractions)
+        violation = first_violation(commitment, effective, tracker.workflow)
+        if violation is not None:
+            if index is None:
+                index = {event.id: i for i, event in enumerate(tracker.events())}
+            bad = violation.update
+            who = f" for party {violation.party}" if violation.party else ""
+            allowed = ", ".join(sorted(s.value for s in violation.allowed)) or "nothing"
+            raise CatalogError(
+                f"$.events[{index[bad.id]}].status",
+                f"{commitment.id}{who} on {bad.on}: workflow {tracker.workflow.name!r} does "
+                f"not allow {violation.from_status} -> {bad.status}; allowed: {allowed}",
+            )
+
+
+# -- files and strings --------------------------------------------------------------
+
+
+def dumps(tracker: Tracker, *, indent: int | None = 2) -> str:
+    """The tracker as a JSON string."""
+    return json.dumps(to_document(tracker), indent=indent, ensure_ascii=False)
+
+
+def loads(text: str | bytes) -> Tracker:
+    """A tracker from a JSON string."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError("$", f"not valid UTF-8: {exc.reason}") from None
+    return from_document(document)
+
+
+def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None = 2) -> None:
+    """Write the tracker to `path` atomically: a crash leaves the old file or the new."""
+    target = Path(path)
+    text = dumps(tracker, indent=indent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: str | os.PathLike[str]) -> Tracker:
+    """Read a tracker from a JSON catalog file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError("$", f"cannot read {os.fspath(path)!r}: {exc.strerror}") from None
+    return loads(data)

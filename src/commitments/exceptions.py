@@ -1,0 +1,111 @@
+"""Every error `commitments` raises, in one tree.
+
+Each exception subclasses `CommitmentsError` and the fitting builtin, so callers can
+catch either. Messages name the commitment, field or path, what was wrong and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class CommitmentsError(Exception):
+    """Base class of every error raised by `commitments`."""
+
+
+class ValidationError(CommitmentsError, ValueError):
+    """A value given to the model is not allowed (bad id, empty title, ...)."""
+
+
+class DeadlineError(ValidationError):
+    """A deadline cannot be built or parsed from what was given."""
+
+
+class RecurrenceError(ValidationError):
+    """A recurrence cannot be built or parsed from what was given."""
+
+
+class WorkflowError(ValidationError):
+    """A workflow definition is inconsistent."""
+
+
+class UnknownCommitmentError(CommitmentsError, KeyError):
+    """No commitment with that id is tracked."""
+
+    def __init__(self, commitment_id: str, known: Iterable[str] = ()) -> None:
+        self.commitment_id = commitment_id
+        sample = sorted(known)[:5]
+        hint = f"; known ids include {', '.join(sample)}" if sample else "; none are tracked"
+        super().__init__(f"unknown commitment {commitment_id!r}{hint}")
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ would wrap the message in quotes.
+        return str(self.args[0])
+
+
+class UnknownEventError(CommitmentsError, KeyError):
+    """No update or retraction with that id is recorded."""
+
+    def __init__(self, event_id: str) -> None:
+        self.event_id = event_id
+        super().__init__(f"unknown update {event_id!r}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DuplicateError(CommitmentsError, ValueError):
+    """An id is already taken by a commitment or an event."""
+
+
+class UpdateError(CommitmentsError, ValueError):
+    """A status update or retraction was refused; nothing was recorded."""
+
+
+class TransitionError(UpdateError):
+    """The workflow does not allow the transition an update would make."""
+
+    def __init__(
+        self,
+        *,
+        commitment_id: str,
+        on: object,
+        from_status: str,
+        to_status: str,
+        allowed: Iterable[str],
+        party: str | None = None,
+        detail: str = "",
+    ) -> None:
+        self.commitment_id = commitment_id
+        self.on = on
+        self.from_status = from_status
+        self.to_status = to_status
+        self.allowed = tuple(allowed)
+        self.party = party
+        who = f" for party {party}" if party else ""
+        allowed_text = ", ".join(self.allowed) if self.allowed else "nothing (terminal)"
+        message = (
+            f"{commitment_id}{who} on {on}: cannot go from {from_status} to {to_status}; "
+            f"allowed from {from_status}: {allowed_text}"
+        )
+        if detail:
+            message = f"{message} ({detail})"
+        super().__init__(message)
+
+
+class NotYetMadeError(CommitmentsError, ValueError):
+    """A question was asked about a commitment for a date before it was made."""
+
+
+class CatalogError(CommitmentsError, ValueError):
+    """A catalog document is malformed; the message names the JSON path."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.problem = message
+        super().__init__(f"{path}: {message}")
+
+
+class StoreError(CommitmentsError, OSError):
+    """A store file cannot be opened, read or written."""

@@ -1,0 +1,221 @@
+"""Pure functions from a commitment's events to its statuses over time.
+
+Rules (the README states them too):
+
+- Effect order: updates sort by effective date `on`, then by `recorded_at`, then by the
+  order they were recorded in.
+- Knowledge: as known on K, an update or retraction counts when `recorded_at <= K`. A
+  date K means the whole of that UTC day.
+- A retracted update no longer counts from the retraction's `recorded_at` on.
+- Parties: an update naming a party sets that party's status; one without a party sets
+  every party's status. The overall status combines the parties' (see `combine`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from commitments.commitment import Commitment
+from commitments.events import Retraction, StatusUpdate
+from commitments.exceptions import ValidationError
+from commitments.status import Status
+from commitments.workflow import Workflow
+
+_ONE_DAY = dt.timedelta(days=1)
+_TICK = dt.timedelta(microseconds=1)
+
+# Precedence used when parties are all closed but differ and none kept its word.
+_CLOSED_FAILURE_ORDER = (Status.BROKEN, Status.WITHDRAWN, Status.SUPERSEDED)
+
+
+def knowledge_cutoff(known_on: dt.date | dt.datetime | None) -> dt.datetime | None:
+    """The exclusive upper bound on `recorded_at` for a known-on question.
+
+    None means everything recorded counts. A date counts the whole UTC day (inclusive);
+    an aware datetime counts everything recorded at or before it.
+    """
+    if known_on is None:
+        return None
+    if isinstance(known_on, dt.datetime):
+        if known_on.utcoffset() is None:
+            raise ValidationError(
+                f"known_on {known_on!r} is a naive datetime; give a timezone-aware "
+                "datetime or a date (a date means the whole UTC day)"
+            )
+        return known_on + _TICK
+    if isinstance(known_on, dt.date):
+        return dt.datetime.combine(known_on + _ONE_DAY, dt.time(0), tzinfo=dt.UTC)
+    raise ValidationError(
+        f"known_on must be a date or an aware datetime, got {type(known_on).__name__}"
+    )
+
+
+def effect_key(update: StatusUpdate) -> tuple[dt.date, dt.datetime]:
+    """Sort key of effect order; a stable sort keeps recording order among ties."""
+    return (update.on, update.recorded_at)
+
+
+def effective_updates(
+    updates: Iterable[StatusUpdate],
+    retractions: Iterable[Retraction],
+    cutoff: dt.datetime | None = None,
+) -> list[StatusUpdate]:
+    """The updates that count before `cutoff` (exclusive), in effect order.
+
+    `updates` must be in recording order so that ties keep it.
+    """
+    if cutoff is None:
+        retracted = {r.update_id for r in retractions}
+        kept = [u for u in updates if u.id not in retracted]
+    else:
+        retracted = {r.update_id for r in retractions if r.recorded_at < cutoff}
+        kept = [u for u in updates if u.recorded_at < cutoff and u.id not in retracted]
+    kept.sort(key=effect_key)
+    return kept
+
+
+def combine(statuses: Iterable[Status]) -> Status:
+    """The overall status of a commitment whose parties stand at `statuses`.
+
+    - All parties agree: that status.
+    - Some party is still open: `in_progress` if any party has moved forward
+      (in progress, fulfilled, partially fulfilled), else `stalled` if any party is
+      stalled or has closed without delivering, else `pledged`.
+    - All closed: `fulfilled` only when every party fulfilled; `partially_fulfilled`
+      when some delivered (fully or partly); otherwise the first of broken,
+      withdrawn, superseded present.
+    """
+    distinct = set(statuses)
+    if len(distinct) == 1:
+        return next(iter(distinct))
+    if not distinct:
+        return Status.PLEDGED
+    forward = {Status.IN_PROGRESS, Status.FULFILLED, Status.PARTIALLY_FULFILLED}
+    if any(s.is_open for s in distinct):
+        if distinct & forward:
+            return Status.IN_PROGRESS
+        if distinct - {Status.PLEDGED}:
+            return Status.STALLED
+        return Status.PLEDGED
+    if distinct & {Status.FULFILLED, Status.PARTIALLY_FULFILLED}:
+        return Status.PARTIALLY_FULFILLED
+    return next(s for s in _CLOSED_FAILURE_ORDER if s in distinct)
+
+
+def tracks(commitment: Commitment) -> tuple[str | None, ...]:
+    """The status tracks of a commitment: one per party, or one when it has none."""
+    return commitment.parties or (None,)
+
+
+def statuses_after(
+    commitment: Commitment, updates: Sequence[StatusUpdate]
+) -> dict[str | None, Status]:
+    """Each track's status after applying `updates` (in effect order)."""
+    state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
+    for update in updates:
+        _apply(state, update)
+    return state
+
+
+def _apply(state: dict[str | None, Status], update: StatusUpdate) -> None:
+    if update.party is None:
+        for track in state:
+            state[track] = update.status
+    else:
+        state[update.party] = update.status
+
+
+@attrs.frozen
+class Violation:
+    """The first update in a history whose transition the workflow forbids."""
+
+    update: StatusUpdate
+    party: str | None
+    from_status: Status
+    allowed: frozenset[Status]
+
+
+def first_violation(
+    commitment: Commitment, updates: Sequence[StatusUpdate], workflow: Workflow
+) -> Violation | None:
+    """Check every track's chain of transitions; None when the whole history is valid."""
+    state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
+    for update in updates:
+        touched = state if update.party is None else (update.party,)
+        for track in touched:
+            current = state[track]
+            if not workflow.allows(current, update.status):
+                # Name the party only when it matters: the update named it, or the
+                # parties stood at different statuses.
+                named = track if update.party is not None or len(set(state.values())) > 1 else None
+                return Violation(update, named, current, workflow.targets(current))
+        _apply(state, update)
+    return None
+
+
+@attrs.frozen
+class Timeline:
+    """A commitment's overall status by day: `statuses[i]` holds from `days[i]` on.
+
+    `days` are proleptic ordinals, ascending and distinct; same-day updates collapse
+    into the last of the day. Before the first entry the status is `pledged`.
+    """
+
+    days: tuple[int, ...]
+    statuses: tuple[Status, ...]
+    updates: tuple[StatusUpdate, ...]
+
+    def index_on(self, day: dt.date) -> int:
+        """Index of the entry in effect on `day`, or -1 before the first update."""
+        return bisect_right(self.days, day.toordinal()) - 1
+
+    def status_on(self, day: dt.date) -> Status:
+        """The overall status in effect on `day`."""
+        i = bisect_right(self.days, day.toordinal()) - 1
+        return self.statuses[i] if i >= 0 else Status.PLEDGED
+
+    def run_start(self, index: int) -> dt.date:
+        """The first day of the run of equal statuses that entry `index` belongs to."""
+        status = self.statuses[index]
+        while index > 0 and self.statuses[index - 1] == status:
+            index -= 1
+        return dt.date.fromordinal(self.days[index])
+
+
+def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> Timeline:
+    """The overall status timeline of `commitment` from `updates` in effect order."""
+    state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
+    days: list[int] = []
+    statuses: list[Status] = []
+    last: list[StatusUpdate] = []
+    single = len(state) == 1
+    for update in updates:
+        if single:
+            overall = update.status
+        else:
+            _apply(state, update)
+            overall = combine(state.values())
+        day = update.on.toordinal()
+        if days and days[-1] == day:
+            statuses[-1] = overall
+            last[-1] = update
+        else:
+            days.append(day)
+            statuses.append(overall)
+            last.append(update)
+    return Timeline(tuple(days), tuple(statuses), tuple(last))
+
+
+def party_statuses_on(
+    commitment: Commitment, updates: Sequence[StatusUpdate], day: dt.date
+) -> Mapping[str, Status]:
+    """Each party's status on `day` (empty for a commitment without parties)."""
+    if not commitment.parties:
+        return {}
+    upto = [u for u in updates if u.on <= day]
+    state = statuses_after(commitment, upto)
+    return {party: state[party] for party in commitment.parties}

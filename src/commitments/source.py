@@ -1,0 +1,62 @@
+"""Evidence: where a pledge or a status update comes from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from commitments.exceptions import ValidationError
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    return text or None
+
+
+@attrs.frozen
+class Source:
+    """A document that shows a pledge or an update: at least one field is set."""
+
+    url: str | None = attrs.field(default=None, converter=_clean)
+    title: str | None = attrs.field(default=None, converter=_clean)
+    publisher: str | None = attrs.field(default=None, converter=_clean)
+    published_on: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            self.url is None
+            and self.title is None
+            and self.publisher is None
+            and (self.published_on is None)
+        ):
+            raise ValidationError(
+                "a source needs at least one of url, title, publisher, published_on"
+            )
+        if self.url is not None and any(ch.isspace() for ch in self.url):
+            raise ValidationError(f"source url {self.url!r} contains white space")
+        if self.published_on is not None and type(self.published_on) is not dt.date:
+            raise ValidationError(
+                f"source published_on must be a date, not {type(self.published_on).__name__}"
+            )
+
+    @classmethod
+    def coerce(cls, value: Source | str) -> Source:
+        """Take a `Source` as it is, or a URL string as a source with only a url."""
+        if isinstance(value, Source):
+            return value
+        if isinstance(value, str):
+            return cls(url=value)
+        raise ValidationError(
+            f"a source must be a URL string or a Source, not {type(value).__name__}"
+        )
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.publisher, self.title) if p]
+        if self.published_on is not None:
+            parts.append(self.published_on.isoformat())
+        if self.url:
+            parts.append(self.url)
+        return ", ".join(parts)
