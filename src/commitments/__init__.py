@@ -7,7 +7,7 @@ that this package does not import.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib.metadata
 
 from commitments.assessment import Assessment, assess
 from commitments.catalog import dump, dumps, from_document, load, loads, to_document
@@ -36,8 +36,8 @@ from commitments.tracker import Tracker
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
 try:
-    __version__ = version("commitments")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = importlib.metadata.version("commitments")
+except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import commitments as cm
+from strategies import FixedClock
+
+MADE = dt.date(2024, 5, 26)
+SEOUL = "Seoul summit bilateral meeting"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def two_plus_two() -> cm.Commitment:
+    """The China-ROK 2+2 diplomatic-security dialogue, pledged for mid-June 2024."""
+    return cm.Commitment(
+        id="cn-kr-2plus2",
+        title="Launch a China-ROK 2+2 diplomatic-security dialogue",
+        parties=("CN", "KR"),
+        made_on=MADE,
+        occasion=SEOUL,
+        areas=("security",),
+        deadline=cm.Deadline.window(dt.date(2024, 6, 11), dt.date(2024, 6, 20), "in mid-June"),
+    )
+
+
+@pytest.fixture
+def fta_phase_two() -> cm.Commitment:
+    """The China-ROK FTA phase-two talks, to resume in early June 2024."""
+    return cm.Commitment(
+        id="cn-kr-fta-phase-two",
+        title="Resume China-ROK FTA phase-two negotiations",
+        parties=("CN", "KR"),
+        made_on=MADE,
+        occasion=SEOUL,
+        areas=("trade",),
+        deadline=cm.Deadline.window(dt.date(2024, 6, 1), dt.date(2024, 6, 10), "in early June"),
+    )
+
+
+@pytest.fixture
+def tracker(
+    clock: FixedClock, two_plus_two: cm.Commitment, fta_phase_two: cm.Commitment
+) -> cm.Tracker:
+    t = cm.Tracker(clock=clock)
+    t.add(two_plus_two)
+    t.add(fta_phase_two)
+    return t

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+
+import commitments as cm
+
+D = dt.date
+KST = dt.timezone(dt.timedelta(hours=9))
+
+
+@pytest.fixture
+def full(tracker):
+    """A tracker using every field: sources, parties, progress, reasons, retractions."""
+    tracker.add(
+        cm.Commitment(
+            id="fta-restated",
+            title="Speed up FTA phase two",
+            made_on=D(2025, 3, 22),
+            parties=("CN", "KR"),
+            description="Restated in Tokyo.",
+            occasion="Foreign ministers, Tokyo",
+            areas=("trade", "economy"),
+            deadline=cm.Deadline.by(D(2025, 12, 31), "by the end of 2025"),
+            sources=(cm.Source("https://x.test/t", "Tokyo meeting", "CGTN", D(2025, 3, 23)),),
+            restates=("cn-kr-fta-phase-two",),
+        )
+    )
+    u = tracker.record(
+        "cn-kr-2plus2",
+        "fulfilled",
+        on=D(2024, 6, 18),
+        recorded_at=dt.datetime(2024, 6, 18, 20, 0, tzinfo=KST),
+        sources=["https://x.test/a", cm.Source(title="Yonhap report", publisher="Yonhap")],
+        note="Vice-ministerial 2+2 held in Seoul",
+    )
+    tracker.record(
+        "cn-kr-fta-phase-two",
+        "partially_fulfilled",
+        on=D(2025, 1, 15),
+        party="KR",
+        progress=cm.Progress(1, 3, "rounds"),
+        reason="partial",
+    )
+    tracker.retract(u.id, reason="check the level of the meeting")
+    return tracker
+
+
+class TestRoundTrip:
+    def test_dumps_loads_identity(self, full):
+        """A dumped tracker loads back to the same commitments, events and workflow."""
+        again = cm.loads(cm.dumps(full))
+        assert again.commitments == full.commitments
+        assert again.events() == full.events()
+        assert again.workflow == full.workflow
+        assert cm.dumps(again) == cm.dumps(full)
+
+    def test_recorded_at_offsets_survive(self, full):
+        """Recorded-at times keep their instant and UTC offset."""
+        again = cm.loads(cm.dumps(full))
+        first = again.events()[0]
+        assert first.recorded_at == dt.datetime(2024, 6, 18, 11, 0, tzinfo=dt.UTC)
+        assert first.recorded_at.utcoffset() == dt.timedelta(hours=9)
+
+    def test_file_round_trip(self, full, tmp_path):
+        """dump() and load() round-trip through a file, written atomically."""
+        path = tmp_path / "catalog.json"
+        cm.dump(full, path)
+        assert cm.to_document(cm.load(path)) == cm.to_document(full)
+        assert [p.name for p in tmp_path.iterdir()] == ["catalog.json"]
+
+    def test_custom_workflow_round_trips(self, clock, two_plus_two):
+        """A tracker's own workflow, labels included, is saved with it."""
+        w = cm.Workflow.from_pairs(
+            [("pledged", "fulfilled")], name="kept", labels={"fulfilled": "Promise Kept"}
+        )
+        t = cm.Tracker(w, clock=clock)
+        t.add(two_plus_two)
+        assert cm.loads(cm.dumps(t)).workflow == w
+
+    def test_ids_continue_after_load(self, full):
+        """Generated ids keep counting after a reload, never reusing one."""
+        again = cm.loads(cm.dumps(full))
+        u = again.record("cn-kr-2plus2", "in_progress", on=D(2024, 7, 1))
+        assert u.id not in {e.id for e in full.events()}
+
+    def test_answers_unchanged_after_reload(self, full):
+        """Queries answer the same on the reloaded tracker, as known on any date."""
+        again = cm.loads(cm.dumps(full))
+        for known_on in (None, D(2024, 6, 1), D(2027, 6, 1)):
+            for day in (D(2024, 6, 12), D(2024, 7, 1), D(2025, 6, 1)):
+                assert again.assess_all(as_of=day, known_on=known_on) == full.assess_all(
+                    as_of=day, known_on=known_on
+                )
+
+
+def document(t: cm.Tracker) -> dict:
+    return json.loads(cm.dumps(t))
+
+
+def refused(doc: object) -> cm.CatalogError:
+    with pytest.raises(cm.CatalogError) as info:
+        cm.from_document(doc)
+    return info.value
+
+
+class TestStrictLoading:
+    def test_wrong_type_names_path(self, full):
+        """A wrong type is refused with the JSON path of the field."""
+        doc = document(full)
+        doc["commitments"][2]["deadline"]["latest"] = 20251231
+        err = refused(doc)
+        assert err.path == "$.commitments[2].deadline.latest"
+        assert "date" in err.problem
+
+    def test_string_where_number_refused(self, full):
+        """Numbers are not read from strings, nor strings from numbers."""
+        doc = document(full)
+        doc["events"][1]["progress"]["done"] = "1"
+        assert refused(doc).path == "$.events[1].progress.done"
+        doc = document(full)
+        doc["commitments"][0]["title"] = 5
+        assert refused(doc).path == "$.commitments[0].title"
+
+    def test_unknown_key_refused(self, full):
+        """Unknown keys are refused, at the top and inside records."""
+        doc = document(full)
+        doc["commitments"][1]["colour"] = "red"
+        err = refused(doc)
+        assert err.path == "$.commitments[1]"
+        assert "colour" in str(err)
+        doc = document(full)
+        doc["extra"] = 1
+        assert "extra" in str(refused(doc))
+
+    def test_missing_required_field(self, full):
+        """A missing required field is refused with its path."""
+        doc = document(full)
+        del doc["events"][0]["on"]
+        err = refused(doc)
+        assert err.path == "$.events[0].on"
+        assert "missing" in err.problem
+
+    def test_model_rules_apply(self, full):
+        """The model's own checks run on load, with the path of the record."""
+        doc = document(full)
+        doc["commitments"][0]["deadline"] = {
+            "text": "x",
+            "earliest": "2024-07-01",
+            "latest": "2024-06-01",
+        }
+        err = refused(doc)
+        assert err.path.startswith("$.commitments[0]")
+        assert "starts after it ends" in str(err)
+
+    def test_naive_recorded_at_refused(self, full):
+        """Recorded-at times without a UTC offset are refused."""
+        doc = document(full)
+        doc["events"][0]["recorded_at"] = "2024-06-18T20:00:00"
+        err = refused(doc)
+        assert err.path == "$.events[0].recorded_at"
+        assert "offset" in str(err)
+
+    def test_bad_status_value(self, full):
+        """An unknown status is refused, listing the allowed ones."""
+        doc = document(full)
+        doc["events"][0]["status"] = "done"
+        err = refused(doc)
+        assert err.path == "$.events[0].status"
+        assert "fulfilled" in str(err)
+
+    def test_references_checked(self, full):
+        """Events must name known commitments and earlier updates; links known ids."""
+        doc = document(full)
+        doc["events"][0]["commitment_id"] = "ghost"
+        assert refused(doc).path == "$.events[0].commitment_id"
+        doc = document(full)
+        doc["events"][2]["update_id"] = "ghost:1"
+        assert refused(doc).path == "$.events[2].update_id"
+        doc = document(full)
+        doc["commitments"][2]["restates"] = ["ghost"]
+        assert refused(doc).path == "$.commitments[2].restates[0]"
+
+    def test_duplicate_ids_refused(self, full):
+        """Commitment ids and event ids are unique in a document."""
+        doc = document(full)
+        doc["commitments"][1]["id"] = doc["commitments"][0]["id"]
+        assert refused(doc).path == "$.commitments[1].id"
+        doc = document(full)
+        doc["events"][1]["id"] = doc["events"][0]["id"]
+        assert refused(doc).path == "$.events[1].id"
+
+    def test_forbidden_history_refused(self, full):
+        """A history the workflow forbids is refused, pointing at the bad event."""
+        doc = document(full)
+        extra = copy.deepcopy(doc["events"][1])
+        extra.update(
+            id="late",
+            on="2025-02-01",
+            status="in_progress",
+            party="KR",
+            recorded_at="2025-02-02T00:00:00+00:00",
+        )
+        extra.pop("progress")
+        extra.pop("reason")
+        doc["events"].append(extra)
+        err = refused(doc)
+        assert err.path == "$.events[3].status"
+        assert "partially_fulfilled -> in_progress" in str(err)
+
+    def test_schema_version_checked(self, full):
+        """A document of another schema version is refused."""
+        doc = document(full)
+        doc["schema_version"] = 99
+        err = refused(doc)
+        assert err.path == "$.schema_version"
+        assert "99" in str(err)
+
+    def test_not_json(self, tmp_path):
+        """A file that is not JSON gives a CatalogError with its position."""
+        bad = tmp_path / "bad.json"
+        bad.write_text('{"schema_version": 1,,}')
+        with pytest.raises(cm.CatalogError, match="not valid JSON.*line 1"):
+            cm.load(bad)
+        with pytest.raises(cm.CatalogError, match="cannot read"):
+            cm.load(tmp_path / "missing.json")
+
+    @pytest.mark.parametrize("doc", [[], "x", None, {"schema_version": 1, "commitments": {}}])
+    def test_wrong_shapes(self, doc):
+        """Documents of the wrong shape are refused, never a TypeError."""
+        refused(doc)

@@ -1,0 +1,40 @@
+"""Real usage of the public API; `mypy --strict` must accept it as users write it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import commitments as cm
+
+t = cm.Tracker()
+pledge = t.add(
+    cm.Commitment(
+        id="cn-kr-2plus2",
+        title="Launch the 2+2 dialogue",
+        parties=("CN", "KR"),
+        made_on=dt.date(2024, 5, 26),
+        deadline=cm.Deadline.window(dt.date(2024, 6, 11), dt.date(2024, 6, 20), "in mid-June"),
+    )
+)
+update: cm.StatusUpdate = t.record(
+    "cn-kr-2plus2", cm.Status.FULFILLED, on=dt.date(2024, 6, 18), source="https://x.test/a"
+)
+status: cm.Status = t.status("cn-kr-2plus2", as_of=dt.date(2024, 6, 17))
+assessment: cm.Assessment = t.assess("cn-kr-2plus2", as_of=dt.date(2024, 7, 1))
+late: int | None = assessment.late_by
+overdue: list[cm.Commitment] = t.overdue(as_of=dt.date(2024, 7, 1), known_on=dt.date(2024, 7, 1))
+history: tuple[cm.StatusUpdate, ...] = t.history("cn-kr-2plus2")
+retraction: cm.Retraction = t.retract(update.id, reason="wrong date")
+first: cm.Commitment = t["cn-kr-2plus2"]
+count: int = len(t)
+ids: list[str] = [c.id for c in t]
+text: str = cm.dumps(t)
+again: cm.Tracker = cm.loads(text)
+workflow = cm.Workflow.from_pairs([("pledged", "fulfilled")], name="kept")
+is_open: bool = status.is_open
+try:
+    t.record("cn-kr-2plus2", "bogus", on=dt.date(2024, 7, 1))
+except cm.TransitionError as exc:
+    allowed: tuple[str, ...] = exc.allowed
+except cm.CommitmentsError as exc:
+    message: str = str(exc)
