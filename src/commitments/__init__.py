@@ -7,8 +7,6 @@ that this package does not import.
 
 from __future__ import annotations
 
-import importlib.metadata
-
 from commitments.assessment import Assessment, assess
 from commitments.catalog import dump, dumps, from_document, load, loads, to_document
 from commitments.commitment import Commitment
@@ -35,10 +33,15 @@ from commitments.status import OPEN_STATUSES, Status
 from commitments.tracker import Tracker
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
-try:
-    __version__ = importlib.metadata.version("commitments")
-except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # importlib.metadata costs tens of milliseconds; pay it only when asked.
+    if name == "__version__":
+        import importlib.metadata  # noqa: PLC0415
+
+        return importlib.metadata.version("commitments")
+    raise AttributeError(f"module 'commitments' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_WORKFLOW",

@@ -9,15 +9,12 @@ required fields raise `CatalogError` naming the JSON path) and all-or-nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
-import tempfile
+import typing
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
-
-import cattrs
-from cattrs.preconf.json import make_converter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
@@ -33,6 +30,9 @@ _TOP_KEYS = frozenset({"schema_version", "workflow", "commitments", "events"})
 _ONE_DAY = dt.timedelta(days=1)
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    import cattrs
 
 
 def _strict(kind: type[T], name: str) -> Callable[[object, object], T]:
@@ -100,8 +100,19 @@ def _status(value: object, _: object) -> Status:
         raise ValueError(f"unknown status {value!r}; allowed: {allowed}") from None
 
 
-def _make_converter() -> cattrs.Converter:
-    converter = make_converter(forbid_extra_keys=True, omit_if_default=True)
+@functools.cache
+def converter(*, detailed: bool = True) -> cattrs.Converter:
+    """The strict cattrs converter of catalog documents, built on first use.
+
+    Built lazily so that `import commitments` does not pay for importing cattrs.
+    `detailed=False` gives the fast converter used first when loading; only a
+    document that fails is structured again by the detailed one, for the JSON path.
+    """
+    from cattrs.preconf.json import make_converter  # noqa: PLC0415
+
+    converter = make_converter(
+        forbid_extra_keys=True, omit_if_default=True, detailed_validation=detailed
+    )
     converter.register_structure_hook(str, _strict(str, "a string"))
     converter.register_structure_hook(bool, _strict(bool, "a boolean"))
     converter.register_structure_hook(int, _strict(int, "an integer"))
@@ -109,6 +120,8 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(dt.date, _date)
     converter.register_structure_hook(dt.datetime, _datetime)
     converter.register_structure_hook(Status, _status)
+    if not detailed:
+        converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook(converter))
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     # Deadline bounds are always written, even when open, so a reader sees the window.
@@ -123,10 +136,33 @@ def _make_converter() -> cattrs.Converter:
     return converter
 
 
-converter = _make_converter()
+def _is_homogeneous_tuple(kind: object) -> bool:
+    args = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis  # noqa: PLR2004
+
+
+def _tuple_hook(
+    converter: cattrs.Converter,
+) -> Callable[[object], Callable[[object, object], tuple[object, ...]]]:
+    """A lean `tuple[X, ...]` hook for the fast converter (errors are redone in detail)."""
+
+    def factory(kind: object) -> Callable[[object, object], tuple[object, ...]]:
+        element_type = typing.get_args(kind)[0]
+        element = converter.get_structure_hook(element_type)
+
+        def hook(value: object, _: object) -> tuple[object, ...]:
+            if type(value) is not list:
+                raise TypeError(f"expected an array, got {_json_type(value)}")
+            return tuple([element(item, element_type) for item in value])
+
+        return hook
+
+    return factory
 
 
 def _format(exc: BaseException, kind: type | None) -> str:
+    import cattrs  # noqa: PLC0415
+
     if isinstance(exc, CommitmentsError):
         return str(exc)
     if isinstance(exc, KeyError):
@@ -141,8 +177,14 @@ def _format(exc: BaseException, kind: type | None) -> str:
 def _structure(data: object, kind: type[T], path: str) -> T:
     if not isinstance(data, dict):
         raise CatalogError(path, f"expected an object, got {_json_type(data)}")
+    import cattrs  # noqa: PLC0415
+
     try:
-        return converter.structure(data, kind)
+        return converter(detailed=False).structure(data, kind)
+    except Exception:  # noqa: BLE001, S110 - structured again below for the detailed error
+        pass
+    try:
+        return converter().structure(data, kind)
     except cattrs.BaseValidationError as exc:
         first = cattrs.transform_error(exc, path=path, format_exception=_format)[0]
         message, _, where = first.rpartition(" @ ")
@@ -169,17 +211,18 @@ def _workflow_document(workflow: Workflow) -> dict[str, Any]:
 
 
 def _event_document(event: Event) -> dict[str, Any]:
-    doc: dict[str, Any] = converter.unstructure(event)
+    doc: dict[str, Any] = converter().unstructure(event)
     kind = "update" if isinstance(event, StatusUpdate) else "retraction"
     return {"type": kind, **doc}
 
 
 def to_document(tracker: Tracker) -> dict[str, Any]:
     """The tracker as a JSON-ready document."""
+    unstructure = converter().unstructure
     return {
         "schema_version": SCHEMA_VERSION,
         "workflow": _workflow_document(tracker.workflow),
-        "commitments": [converter.unstructure(c) for c in tracker],
+        "commitments": [unstructure(c) for c in tracker],
         "events": [_event_document(e) for e in tracker.events()],
     }
 
@@ -296,8 +339,8 @@ def from_document(document: object) -> Tracker:
 def _event_from(raw: object, path: str) -> Event:
     if not isinstance(raw, dict):
         raise CatalogError(path, f"expected an object, got {_json_type(raw)}")
-    kind = raw.get("type")
-    body = {k: v for k, v in raw.items() if k != "type"}
+    body = dict(raw)
+    kind = body.pop("type", None)
     if kind == "update":
         return _structure(body, StatusUpdate, path)
     if kind == "retraction":
@@ -350,6 +393,9 @@ def loads(text: str | bytes) -> Tracker:
 
 def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None = 2) -> None:
     """Write the tracker to `path` atomically: a crash leaves the old file or the new."""
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
     target = Path(path)
     text = dumps(tracker, indent=indent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
@@ -368,7 +414,8 @@ def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None =
 def load(path: str | os.PathLike[str]) -> Tracker:
     """Read a tracker from a JSON catalog file."""
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # noqa: PTH123 - pathlib costs import time
+            data = handle.read()
     except OSError as exc:
         raise CatalogError("$", f"cannot read {os.fspath(path)!r}: {exc.strerror}") from None
     return loads(data)

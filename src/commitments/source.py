@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import attrs
 
 from commitments.exceptions import ValidationError
+
+_SPACE = re.compile(r"\s")
 
 
 def _clean(value: str | None) -> str | None:
@@ -35,7 +38,7 @@ class Source:
             raise ValidationError(
                 "a source needs at least one of url, title, publisher, published_on"
             )
-        if self.url is not None and any(ch.isspace() for ch in self.url):
+        if self.url is not None and _SPACE.search(self.url):
             raise ValidationError(f"source url {self.url!r} contains white space")
         if self.published_on is not None and type(self.published_on) is not dt.date:
             raise ValidationError(
