@@ -71,7 +71,9 @@ def trilateral() -> cm.Tracker:
         )
     )
     rec = t.record
-    rec("seoul-2024-fta", "in_progress", on=dt.date(2024, 9, 1), recorded_at=at(dt.date(2024, 9, 2)))
+    rec(
+        "seoul-2024-fta", "in_progress", on=dt.date(2024, 9, 1), recorded_at=at(dt.date(2024, 9, 2))
+    )
     rec(
         "seoul-2024-fta",
         "stalled",
@@ -107,7 +109,12 @@ def trilateral() -> cm.Tracker:
         party="KR",
         recorded_at=at(dt.date(2025, 4, 1)),
     )
-    rec("seoul-2024-summit", "fulfilled", on=dt.date(2024, 11, 26), recorded_at=at(dt.date(2024, 11, 27)))
+    rec(
+        "seoul-2024-summit",
+        "fulfilled",
+        on=dt.date(2024, 11, 26),
+        recorded_at=at(dt.date(2024, 11, 27)),
+    )
     rec(
         "seoul-2024-health",
         "superseded",

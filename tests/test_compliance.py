@@ -6,7 +6,6 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sample_trackers import FINAL, INTERIM, SEOUL, at, trilateral
 
 import commitments as cm
 from commitments.compliance import (
@@ -18,6 +17,7 @@ from commitments.compliance import (
     rounded,
     score_assessments,
 )
+from sample_trackers import FINAL, INTERIM, SEOUL, at, trilateral
 
 F = Fraction
 
@@ -120,7 +120,9 @@ class TestTrackerCompliance:
 
     def test_custom_scoring(self):
         """A replaced scoring changes every figure; its scale drives the percent."""
-        lenient = Scoring({"fulfilled": 2, "partially_fulfilled": 1, "in_progress": 1}, low=0, high=2)
+        lenient = Scoring(
+            {"fulfilled": 2, "partially_fulfilled": 1, "in_progress": 1}, low=0, high=2
+        )
         report = trilateral().compliance(as_of=FINAL, scoring=lenient)
         # Unscored statuses (pledged, stalled, superseded) are left out.
         assert report.by_party["JP"].average == F(2)

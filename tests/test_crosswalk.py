@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sample_trackers import SEOUL, at
 
 import commitments as cm
 from commitments.compliance import G7_SCORING, format_number
 from commitments.crosswalk import G7_FINAL, G7_INTERIM, POLITIFACT, Crosswalk
+from sample_trackers import SEOUL, at
 
 CROSSWALKS = [POLITIFACT, G7_INTERIM, G7_FINAL]
 
@@ -61,14 +61,18 @@ class TestCrosswalk:
 
     def test_inconsistent_crosswalk_refused(self):
         """A label that reads back to a differently named status is refused."""
-        naming = {s: "Other" for s in cm.Status} | {cm.Status.FULFILLED: "Kept"}
+        naming = dict.fromkeys(cm.Status, "Other") | {cm.Status.FULFILLED: "Kept"}
         with pytest.raises(cm.ValidationError, match="read back"):
             Crosswalk("bad", reading={"Kept": "broken", "Other": "pledged"}, naming=naming)
 
     def test_missing_status_refused(self):
         """Every status needs an export label."""
         with pytest.raises(cm.ValidationError, match="superseded"):
-            Crosswalk("bad", reading={"X": "pledged"}, naming={s: "X" for s in cm.Status if s.value != "superseded"})
+            Crosswalk(
+                "bad",
+                reading={"X": "pledged"},
+                naming={s: "X" for s in cm.Status if s.value != "superseded"},
+            )
 
 
 class TestImportAndReport:

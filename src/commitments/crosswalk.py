@@ -83,12 +83,12 @@ class Crosswalk:
         Statuses no label reads as keep their own names, so `tracker.record(id,
         "Promise Kept", ...)` works on a tracker built with this workflow.
         """
-        labels = {
+        labels: dict[Status | str, str] = {
             s: label
             for label, s in self.reading.items()
             if s in base.states and self.naming[s] == label
         }
-        return Workflow(base.transitions, name=f"{base.name}-{self.name}", labels=labels)
+        return attrs.evolve(base, name=f"{base.name}-{self.name}", labels=labels)
 
 
 POLITIFACT = Crosswalk(
@@ -115,7 +115,7 @@ POLITIFACT = Crosswalk(
 )
 """The promise-tracker vocabulary (PolitiFact's Obameter style)."""
 
-_G7_NAMING = {
+_G7_NAMING: dict[Status | str, str] = {
     Status.FULFILLED: "+1",
     Status.PARTIALLY_FULFILLED: "0",
     Status.IN_PROGRESS: "0",

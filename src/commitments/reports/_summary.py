@@ -49,7 +49,9 @@ def summarize(
 ) -> Summary:
     """Gather what the reports show; commitments made after `as_of` are left out."""
     if type(as_of) is not dt.date:
-        raise ValidationError(f"report as_of must be a calendar date (datetime.date), got {as_of!r}")
+        raise ValidationError(
+            f"report as_of must be a calendar date (datetime.date), got {as_of!r}"
+        )
     if isinstance(recent_days, bool) or not isinstance(recent_days, int) or recent_days < 0:
         raise ValidationError(f"recent_days must be a whole number >= 0, got {recent_days!r}")
     assessments = tuple(tracker.assess_all(as_of=as_of, known_on=known_on))
@@ -77,9 +79,7 @@ def summarize(
         due=tuple(a for a in assessments if a.due),
         recent=tuple(recent),
         recent_days=recent_days,
-        compliance=score_assessments(
-            assessments, as_of=as_of, known_on=known_on, scoring=scoring
-        ),
+        compliance=score_assessments(assessments, as_of=as_of, known_on=known_on, scoring=scoring),
         histories=MappingProxyType(histories),
     )
 

@@ -57,15 +57,16 @@ def _occurrences(tracker: Tracker, assessment: Assessment) -> Iterable[object]:
 
 
 def _event(
-    ical: Any,  # noqa: ANN401 - the untyped icalendar module
+    ical: Any,  # noqa: ANN401 - the icalendar module, imported on use
     assessment: Assessment,
     window: tuple[dt.date, dt.date],
+    *,
     uid: str,
     stamp: dt.datetime,
     label: str,
 ) -> icalendar.Event:
     c = assessment.commitment
-    event = ical.Event()
+    event: icalendar.Event = ical.Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", window[0])
@@ -115,11 +116,15 @@ def to_ical(
         window = None if c.deadline is None else _window(c.deadline)
         if window is not None:
             uid = f"{c.id}.deadline@commitments"
-            calendar.add_component(_event(ical, assessment, window, uid, stamp, "Deadline"))
+            calendar.add_component(
+                _event(ical, assessment, window, uid=uid, stamp=stamp, label="Deadline")
+            )
         for n, occurrence in enumerate(_occurrences(tracker, assessment), start=1):
             span = _window(occurrence)
             if span is not None:
                 uid = f"{c.id}.occurrence-{n}@commitments"
-                calendar.add_component(_event(ical, assessment, span, uid, stamp, "Due"))
+                calendar.add_component(
+                    _event(ical, assessment, span, uid=uid, stamp=stamp, label="Due")
+                )
     data: bytes = calendar.to_ical()
     return data

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from commitments.assessment import Assessment
-from commitments.compliance import Scoring, Score, format_number
+from commitments.compliance import Score, Scoring, format_number
 from commitments.reports._summary import (
     DEFAULT_RECENT_DAYS,
     Summary,
@@ -49,8 +49,10 @@ def render_markdown(
     lines = [
         f"# {escape(title)}",
         "",
-        f"As of {as_of.isoformat()}, from {known_text(known_on)}: "
-        f"{len(summary.assessments)} commitments.",
+        (
+            f"As of {as_of.isoformat()}, from {known_text(known_on)}: "
+            f"{len(summary.assessments)} commitments."
+        ),
         "",
         *_counts(summary, label),
         *_list("Overdue", summary.overdue, label),
@@ -100,9 +102,11 @@ def _compliance(summary: Summary) -> list[str]:
     rows = [
         "## Compliance by party",
         "",
-        f"Scoring {escape(report.scoring.name)}: averages from {report.scoring.low} to "
-        f"{report.scoring.high}, percent = (average - low) / (high - low) x 100; "
-        "parties not assessed on a commitment are left out of its averages.",
+        (
+            f"Scoring {escape(report.scoring.name)}: averages from {report.scoring.low} to "
+            f"{report.scoring.high}, percent = (average - low) / (high - low) x 100; "
+            "parties not assessed on a commitment are left out of its averages."
+        ),
         "",
         head[0].format("Party"),
         head[1],

@@ -16,9 +16,7 @@ def _row(name: str, score: Score, digits: int) -> tuple[str, str, str, str]:
     )
 
 
-def compliance_table(
-    report: ComplianceReport, *, by: str = "party", digits: int = 2
-) -> str:
+def compliance_table(report: ComplianceReport, *, by: str = "party", digits: int = 2) -> str:
     """`report` as an aligned text table, grouped `by` party, commitment or area.
 
     Figures are rounded here only (halves away from zero); the last row is the
@@ -37,7 +35,9 @@ def compliance_table(
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = []
     for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
