@@ -24,6 +24,7 @@ from commitments.reports import (
     to_ical,
     write_csv,
 )
+from commitments.reports.ical import _window
 from sample_trackers import FINAL, INTERIM, SEOUL, at, trilateral
 
 HOSTILE = '<script>alert("x")</script> & | *bold* [link](javascript:alert(1))'
@@ -60,9 +61,7 @@ class TestImports:
             "bad = [m for m in sys.modules if m.startswith(('commitments.reports', 'icalendar'))]; "
             "sys.exit(str(bad) if bad else 0)"
         )
-        result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-            [sys.executable, "-c", code], capture_output=True, check=False
-        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
         assert result.returncode == 0, result.stderr
 
 
@@ -112,6 +111,18 @@ class TestMarkdown:
         t.add(cm.Commitment("x", "Open the border", SEOUL))
         t.record("x", "Promise Kept", on=FINAL, recorded_at=at(FINAL))
         assert "| Promise Kept | 1 |" in render_markdown(t, as_of=FINAL)
+
+
+class TestArguments:
+    def test_as_of_must_be_a_date(self):
+        """A datetime as_of is refused with the allowed type named."""
+        with pytest.raises(cm.ValidationError, match=r"datetime\.date"):
+            render_markdown(trilateral(), as_of=at(FINAL))
+
+    def test_recent_days_must_be_whole(self):
+        """A negative recent_days is refused."""
+        with pytest.raises(cm.ValidationError, match="recent_days"):
+            render_html(trilateral(), as_of=FINAL, recent_days=-1)
 
 
 class TestComplianceTable:
@@ -250,7 +261,7 @@ def _chromium() -> str | None:
 
 
 def _run_chromium(binary: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - fixed argument list, no shell
+    return subprocess.run(
         [
             binary,
             "--headless",
@@ -310,3 +321,15 @@ class TestHtmlInBrowser:
         assert "<script" not in dom.stdout
         assert "&lt;script&gt;alert" in dom.stdout
         assert re.findall(r'<g class="row" data-commitment="([^"]+)"', dom.stdout) == ["evil"]
+
+
+class TestIcalWindows:
+    def test_window_shapes(self):
+        """Occurrences may be deadlines, dates or objects with a deadline; open ends give none."""
+        day = dt.date(2025, 3, 1)
+        assert _window(cm.Deadline.by(day)) == (day, day)
+        assert _window(cm.Deadline.window(SEOUL, day)) == (SEOUL, day)
+        assert _window(day) == (day, day)
+        assert _window(type("Occurrence", (), {"deadline": cm.Deadline.exact(day)})()) == (day, day)
+        assert _window(cm.Deadline.window(day, None)) is None
+        assert _window(dt.datetime(2025, 3, 1, tzinfo=dt.UTC)) is None
