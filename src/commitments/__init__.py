@@ -10,6 +10,15 @@ from __future__ import annotations
 from commitments.assessment import Assessment, assess
 from commitments.catalog import dump, dumps, from_document, load, loads, to_document
 from commitments.commitment import Commitment
+from commitments.compliance import (
+    G7_SCORING,
+    ComplianceChange,
+    ComplianceReport,
+    Score,
+    ScoreChange,
+    Scoring,
+)
+from commitments.crosswalk import G7_FINAL, G7_INTERIM, POLITIFACT, Crosswalk
 from commitments.deadline import Deadline
 from commitments.events import Progress, Retraction, StatusUpdate
 from commitments.exceptions import (
@@ -17,6 +26,7 @@ from commitments.exceptions import (
     CommitmentsError,
     DeadlineError,
     DuplicateError,
+    MissingExtraError,
     NotYetMadeError,
     RecurrenceError,
     StoreError,
@@ -45,18 +55,29 @@ def __getattr__(name: str) -> str:
 
 __all__ = [
     "DEFAULT_WORKFLOW",
+    "G7_FINAL",
+    "G7_INTERIM",
+    "G7_SCORING",
     "OPEN_STATUSES",
+    "POLITIFACT",
     "Assessment",
     "CatalogError",
     "Commitment",
     "CommitmentsError",
+    "ComplianceChange",
+    "ComplianceReport",
+    "Crosswalk",
     "Deadline",
     "DeadlineError",
     "DuplicateError",
+    "MissingExtraError",
     "NotYetMadeError",
     "Progress",
     "RecurrenceError",
     "Retraction",
+    "Score",
+    "ScoreChange",
+    "Scoring",
     "Source",
     "Status",
     "StatusUpdate",

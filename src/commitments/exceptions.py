@@ -107,5 +107,9 @@ class CatalogError(CommitmentsError, ValueError):
         super().__init__(f"{path}: {message}")
 
 
+class MissingExtraError(CommitmentsError, ImportError):
+    """A feature needs an optional dependency (an extra) that is not installed."""
+
+
 class StoreError(CommitmentsError, OSError):
     """A store file cannot be opened, read or written."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from commitments.assessment import Assessment, assess_timeline, check_made, deadline_flags
 from commitments.commitment import Commitment
+from commitments.compliance import ComplianceReport, Scoring, score_assessments
 from commitments.events import Event, Progress, Retraction, StatusUpdate
 from commitments.exceptions import (
     DuplicateError,
@@ -423,6 +424,23 @@ class Tracker:
             for c in self._commitments.values()
             if c.made_on <= day
         ]
+
+    def compliance(
+        self,
+        *,
+        as_of: dt.date | None = None,
+        known_on: KnownOn = None,
+        scoring: Scoring | None = None,
+    ) -> ComplianceReport:
+        """Compliance scores on `as_of` (default today, UTC); see `commitments.compliance`."""
+        day = self._today() if as_of is None else as_of
+        self._check_day(day)
+        return score_assessments(
+            self.assess_all(as_of=day, known_on=known_on),
+            as_of=day,
+            known_on=known_on,
+            scoring=scoring,
+        )
 
     def overdue(
         self, *, as_of: dt.date | None = None, known_on: KnownOn = None

@@ -1,0 +1,109 @@
+"""CSV of assessments: one row per commitment and party, with its status and score."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import TextIO
+
+from commitments.compliance import Scoring
+from commitments.reports._summary import summarize
+from commitments.tracker import KnownOn, Tracker
+
+COLUMNS = (
+    "as_of",
+    "known_on",
+    "commitment_id",
+    "title",
+    "made_on",
+    "areas",
+    "party",
+    "status",
+    "score",
+    "overall_status",
+    "deadline",
+    "deadline_earliest",
+    "deadline_latest",
+    "due",
+    "overdue",
+    "last_update_on",
+)
+"""The columns, in order. `party` is empty for a commitment without parties; `score`
+is exact when whole, else a fraction such as 1/2, and empty when not scored."""
+
+# Spreadsheets run cells starting with these as formulas; a leading quote disarms them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _date(value: dt.date | dt.datetime | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _rows(
+    tracker: Tracker, as_of: dt.date, known_on: KnownOn, scoring: Scoring | None
+) -> list[list[str]]:
+    summary = summarize(tracker, as_of=as_of, known_on=known_on, scoring=scoring)
+    by_id = {a.commitment_id: a for a in summary.assessments}
+    rows = []
+    for cell in summary.compliance.cells:
+        a = by_id[cell.commitment_id]
+        c = a.commitment
+        deadline = c.deadline
+        rows.append(
+            [
+                as_of.isoformat(),
+                _date(known_on),
+                c.id,
+                _text(c.title),
+                c.made_on.isoformat(),
+                _text(";".join(c.areas)),
+                cell.party or "",
+                cell.status.value,
+                "" if cell.score is None else str(cell.score),
+                a.status.value,
+                "" if deadline is None else _text(deadline.text),
+                _date(None if deadline is None else deadline.earliest),
+                _date(None if deadline is None else deadline.latest),
+                "yes" if a.due else "no",
+                "yes" if a.overdue else "no",
+                _date(None if a.last_update is None else a.last_update.on),
+            ]
+        )
+    return rows
+
+
+def write_csv(
+    tracker: Tracker,
+    target: TextIO | Path | str,
+    *,
+    as_of: dt.date,
+    known_on: KnownOn = None,
+    scoring: Scoring | None = None,
+) -> None:
+    """Write the assessments on `as_of` as CSV (header row first) to a file or path."""
+    if isinstance(target, (str, Path)):
+        with Path(target).open("w", encoding="utf-8", newline="") as handle:
+            write_csv(tracker, handle, as_of=as_of, known_on=known_on, scoring=scoring)
+        return
+    writer = csv.writer(target, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(_rows(tracker, as_of, known_on, scoring))
+
+
+def assessments_csv(
+    tracker: Tracker,
+    *,
+    as_of: dt.date,
+    known_on: KnownOn = None,
+    scoring: Scoring | None = None,
+) -> str:
+    """The assessments on `as_of` as CSV text; see `COLUMNS`."""
+    buffer = io.StringIO()
+    write_csv(tracker, buffer, as_of=as_of, known_on=known_on, scoring=scoring)
+    return buffer.getvalue()

@@ -1,0 +1,130 @@
+"""An iCalendar feed of deadline windows (and recurring occurrences, where tracked).
+
+Needs the optional `icalendar` package: `pip install "commitments[ical]"`. Each event
+is an all-day event spanning the window; its DTEND is the day after `latest`, as
+RFC 5545 makes the end of an all-day event exclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from commitments.assessment import Assessment
+from commitments.deadline import Deadline
+from commitments.exceptions import MissingExtraError
+from commitments.tracker import KnownOn, Tracker
+
+if TYPE_CHECKING:
+    import icalendar
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _icalendar() -> Any:  # noqa: ANN401 - the module object itself
+    try:
+        import icalendar  # noqa: PLC0415 - optional extra, imported on use only
+    except ImportError:
+        raise MissingExtraError(
+            "iCalendar export needs the optional 'icalendar' package; install it with "
+            "pip install 'commitments[ical]'"
+        ) from None
+    return icalendar
+
+
+def _window(item: object) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) of a deadline, a date, or an occurrence with a deadline."""
+    if isinstance(item, Deadline):
+        if item.latest is None:
+            return None
+        return (item.earliest or item.latest, item.latest)
+    if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+        return (item, item)
+    inner = getattr(item, "deadline", None)
+    return None if inner is None else _window(inner)
+
+
+def _occurrences(tracker: Tracker, assessment: Assessment) -> Iterable[object]:
+    # Recurring commitments: `Commitment.recurrence` with `Tracker.occurrences`.
+    # Looked up with getattr so this module works with or without that feature.
+    if getattr(assessment.commitment, "recurrence", None) is None:
+        return ()
+    occurrences: Callable[..., Iterable[object]] | None = getattr(tracker, "occurrences", None)
+    if occurrences is None:
+        return ()
+    return occurrences(assessment.commitment_id, as_of=assessment.as_of)
+
+
+def _event(
+    ical: Any,  # noqa: ANN401 - the icalendar module, imported on use
+    assessment: Assessment,
+    window: tuple[dt.date, dt.date],
+    *,
+    uid: str,
+    stamp: dt.datetime,
+    label: str,
+) -> icalendar.Event:
+    c = assessment.commitment
+    event: icalendar.Event = ical.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", window[0])
+    event.add("dtend", window[1] + _ONE_DAY)
+    event.add("summary", f"{label}: {c.title}")
+    lines = [
+        f"Commitment {c.id}, made on {c.made_on.isoformat()}",
+        f"Status on {assessment.as_of.isoformat()}: {assessment.status.value}",
+    ]
+    if c.parties:
+        lines.append(f"Parties: {', '.join(c.parties)}")
+    if c.deadline is not None:
+        lines.append(f"Deadline: {c.deadline.text}")
+    lines += [str(s) for s in c.sources]
+    event.add("description", "\n".join(lines))
+    if c.areas:
+        event.add("categories", list(c.areas))
+    url = next((s.url for s in c.sources if s.url), None)
+    if url is not None:
+        event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def to_ical(
+    tracker: Tracker,
+    *,
+    as_of: dt.date,
+    known_on: KnownOn = None,
+    name: str = "Commitment deadlines",
+    stamp: dt.datetime | None = None,
+) -> bytes:
+    """An iCalendar feed of the deadline windows of commitments made by `as_of`.
+
+    Commitments without a latest deadline date are left out. `stamp` (an aware
+    datetime; default now) is each event's DTSTAMP; pass one for reproducible output.
+    UIDs are stable: `<id>.deadline@commitments`.
+    """
+    ical = _icalendar()
+    stamp = dt.datetime.now(dt.UTC) if stamp is None else stamp
+    calendar = ical.Calendar()
+    calendar.add("prodid", "-//commitments//deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for assessment in tracker.assess_all(as_of=as_of, known_on=known_on):
+        c = assessment.commitment
+        window = None if c.deadline is None else _window(c.deadline)
+        if window is not None:
+            uid = f"{c.id}.deadline@commitments"
+            calendar.add_component(
+                _event(ical, assessment, window, uid=uid, stamp=stamp, label="Deadline")
+            )
+        for n, occurrence in enumerate(_occurrences(tracker, assessment), start=1):
+            span = _window(occurrence)
+            if span is not None:
+                uid = f"{c.id}.occurrence-{n}@commitments"
+                calendar.add_component(
+                    _event(ical, assessment, span, uid=uid, stamp=stamp, label="Due")
+                )
+    data: bytes = calendar.to_ical()
+    return data
