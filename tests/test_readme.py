@@ -26,5 +26,5 @@ def test_python_examples_run(path, tmp_path, monkeypatch):
     for number, code in enumerate(blocks(path), start=1):
         try:
             exec(compile(code, f"{path.name}[block {number}]", "exec"), namespace)  # noqa: S102
-        except Exception as exc:  # pragma: no cover - the failure report
+        except Exception as exc:  # noqa: BLE001 - any failure of an example is reported
             pytest.fail(f"{path.name} block {number} failed: {exc!r}\n{code}")
