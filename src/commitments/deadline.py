@@ -11,6 +11,7 @@ import datetime as dt
 
 import attrs
 
+from commitments.deadline_parser import parse_window
 from commitments.exceptions import DeadlineError
 
 
@@ -83,6 +84,17 @@ class Deadline:
     def unspecified(cls, text: str) -> Deadline:
         """A deadline in words only ("at a convenient date"): never due nor overdue."""
         return cls(None, None, text)
+
+    @classmethod
+    def parse(cls, text: str, made_on: dt.date | None = None) -> Deadline:
+        """Read a deadline as pledges state it: "Q3 2024", "by the end of 2025", "in mid-June".
+
+        Keeps `text` (stripped) as the deadline's text. `made_on` resolves text without a
+        year and relative text ("within six months"); the rules are in `deadline_parser`
+        and docs/deadlines.md. Raises `DeadlineError` for text it cannot read.
+        """
+        earliest, latest = parse_window(text, made_on)
+        return cls(earliest, latest, text)
 
     @property
     def is_open_ended(self) -> bool:

@@ -1,0 +1,404 @@
+"""Read the fuzzy deadlines real pledges state ("by mid-2025"-style text) as date windows.
+
+`parse_window(text, made_on)` returns `(earliest, latest)`, both inclusive calendar dates,
+either None when open. The grammar is our own small set of precompiled patterns; dateutil's
+`relativedelta` only does the calendar arithmetic (month ends, "within six months"). Its
+fuzzy parser is never used (it reads "Q3 2024" as March), nor is today's date: text
+without a year or relative to "now" is resolved against `made_on` or refused.
+
+Rules (see docs/deadlines.md for a table of examples):
+
+- A period (day, month, early/mid/late month, quarter, half, year) is the window from its
+  first to its last day. Parts of a month: early = days 1-10, mid = 11-20, late = 21 to
+  the month's last day.
+- "by X", "end of X", "no later than X": no earliest date, latest = X's last day.
+- "before X": no earliest date, latest = the day before X's first day.
+- "from X": earliest = X's first day, no latest date.
+- "X to Y" (also "-", en or em dash, "through", "until", "between X and Y"): from X's
+  first day to Y's last day.
+- A month, part of a month or day without a year is the first such period that ends on
+  or after `made_on` (for "before X": the first that starts after `made_on`). In a range,
+  a side without a year takes the other side's year.
+- "within N days/weeks/months/years" (also "in the next N ..."): earliest = `made_on`,
+  latest = `made_on` + N (`made_on` is day 0), by relativedelta, so "within a month" of
+  31 January ends on the last day of February.
+- Phrases that name no date ("as soon as possible", "at an early date") give
+  `(None, None)`: never due nor overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Literal
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from commitments.exceptions import DeadlineError
+
+__all__ = ["ACCEPTED_FORMS", "NO_DATE_PHRASES", "parse_window"]
+
+Window = tuple[dt.date | None, dt.date | None]
+_Span = tuple[dt.date, dt.date]
+
+ACCEPTED_FORMS = (
+    "accepted forms: a date (2024-06-18, 18 June 2024, June 18, 2024); a month or year "
+    "(June 2024, 2024-06, 2024); early/mid/late June 2024; Q3 2024, H2 2024, first half of "
+    "2024, third quarter of 2024; a range (2025-2026, June-August 2024, 2024-06-11 to "
+    "2024-06-20); 'by', 'before', 'end of' or 'from' any of these; 'within six months' "
+    "(needs made_on); a month or day without a year (needs made_on); or a phrase naming no "
+    "date such as 'as soon as possible'"
+)
+
+NO_DATE_PHRASES = frozenset(
+    {
+        "as soon as appropriate",
+        "as soon as possible",
+        "as soon as practicable",
+        "as soon as feasible",
+        "asap",
+        "at a convenient date",
+        "at a convenient time",
+        "at an early date",
+        "at an appropriate time",
+        "at the earliest opportunity",
+        "at the earliest possible date",
+        "in the near future",
+        "in due course",
+        "in a timely manner",
+        "soon",
+        "very soon",
+        "without delay",
+        "without undue delay",
+        "promptly",
+        "forthwith",
+    }
+)
+"""Wordings that promise no date; they parse to a window open on both sides."""
+
+_MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "sept": 9,
+}
+_MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
+
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty": 20,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
+}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_ORDINALS.update({"1st": 1, "2nd": 2, "3rd": 3, "4th": 4})
+_PARTS = {"early": (1, 10), "mid": (11, 20), "middle of": (11, 20), "late": (21, None)}
+
+_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>\d{4})"
+_OPT_YEAR = rf"(?: {_YEAR})?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_ISO_DAY = _compile(rf"{_YEAR}[-/](?P<mon>\d{{1,2}})[-/](?P<day>\d{{1,2}})")
+_ISO_MONTH = _compile(rf"{_YEAR}-(?P<mon>\d{{2}})")
+_YEAR_ONLY = _compile(_YEAR)
+_DAY_MONTH = _compile(rf"{_DAY}(?: of)? {_MONTH}{_OPT_YEAR}")
+_MONTH_DAY = _compile(rf"{_MONTH} {_DAY}{_OPT_YEAR}")
+_MONTH_YEAR = _compile(rf"{_MONTH}{_OPT_YEAR}")
+_PART_MONTH = _compile(rf"(?P<part>early|mid|middle of|late)(?: |-| - ){_MONTH}{_OPT_YEAR}")
+_QUARTER = _compile(
+    rf"(?:q(?P<q>[1-4])|(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th) quarter"
+    rf"(?: of)?)(?: |-)?{_YEAR}"
+)
+_YEAR_QUARTER = _compile(rf"{_YEAR}(?: |-)?q(?P<q>[1-4])")
+_HALF = _compile(
+    rf"(?:h(?P<h>[12])|(?P<hfirst>[12])h|(?P<hword>first|second|1st|2nd) half(?: of)?)"
+    rf"(?: |-)?{_YEAR}"
+)
+
+_FILLERS = _compile(r"(?:(?:in|the|during|at|on(?! or))\s+)+")
+_DURATION = (
+    r"(?P<count>\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
+    r" (?P<unit>day|week|month|year)s?"
+)
+_RELATIVE = _compile(
+    rf"(?:within(?: the)?(?: next| coming)?|(?:over )?(?:the )?(?:next|coming)) {_DURATION}"
+)
+_BY = _compile(r"(?:by|no later than|not later than|on or before) (?P<rest>.+)")
+_BEFORE = _compile(r"before (?P<rest>.+)")
+_END_OF = _compile(r"end(?: of |-| - | )(?P<rest>.+)")
+_FROM = _compile(r"from (?P<rest>.+)")
+_BETWEEN = _compile(r"between (?P<first>.+?) and (?P<second>.+)")
+_RANGE_SEPARATOR = _compile(r" ?- ?| (?:to|through|thru|until|till) ")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+_STEPS: dict[str, Callable[[int], relativedelta]] = {
+    "day": lambda n: relativedelta(days=n),
+    "week": lambda n: relativedelta(weeks=n),
+    "month": lambda n: relativedelta(months=n),
+    "year": lambda n: relativedelta(years=n),
+}
+
+_Rule = Literal["ends_on_or_after", "starts_after"]
+
+
+@attrs.frozen
+class _Period:
+    """A named stretch of days; `year` None when the text gave none."""
+
+    span_in: Callable[[int], _Span]
+    year: int | None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1) + relativedelta(day=31)
+
+
+def _months(year: int, first: int, last: int) -> _Span:
+    return dt.date(year, first, 1), _month_end(year, last)
+
+
+def _month_part(month: int, part: str) -> Callable[[int], _Span]:
+    first, last = _PARTS[part]
+
+    def span_in(year: int) -> _Span:
+        end = _month_end(year, month) if last is None else dt.date(year, month, last)
+        return dt.date(year, month, first), end
+
+    return span_in
+
+
+def _day(month: int, day: int) -> Callable[[int], _Span]:
+    def span_in(year: int) -> _Span:
+        date = dt.date(year, month, day)
+        return date, date
+
+    return span_in
+
+
+def _year_of(match: re.Match[str]) -> int | None:
+    year = match["year"]
+    return None if year is None else int(year)
+
+
+def _period(text: str) -> _Period | None:
+    """The period `text` names, or None when it is not one of the period forms."""
+    text = _strip_fillers(text)
+    if match := _ISO_DAY.fullmatch(text):
+        return _Period(_day(int(match["mon"]), int(match["day"])), int(match["year"]))
+    if match := _ISO_MONTH.fullmatch(text):
+        month = int(match["mon"])
+        return _Period(lambda year: _months(year, month, month), int(match["year"]))
+    if match := _YEAR_ONLY.fullmatch(text):
+        return _Period(lambda year: _months(year, 1, 12), int(match["year"]))
+    if match := _DAY_MONTH.fullmatch(text) or _MONTH_DAY.fullmatch(text):
+        return _Period(_day(_MONTHS[match["month"]], int(match["day"])), _year_of(match))
+    if match := _PART_MONTH.fullmatch(text):
+        return _Period(_month_part(_MONTHS[match["month"]], match["part"]), _year_of(match))
+    if match := _MONTH_YEAR.fullmatch(text):
+        month = _MONTHS[match["month"]]
+        return _Period(lambda year: _months(year, month, month), _year_of(match))
+    if match := _QUARTER.fullmatch(text) or _YEAR_QUARTER.fullmatch(text):
+        groups = match.groupdict()
+        quarter = int(groups["q"]) if groups.get("q") else _ORDINALS[groups["qword"]]
+        return _Period(lambda year: _months(year, 3 * quarter - 2, 3 * quarter), _year_of(match))
+    if match := _HALF.fullmatch(text):
+        digit = match["h"] or match["hfirst"]
+        half = int(digit) if digit else _ORDINALS[match["hword"]]
+        return _Period(lambda year: _months(year, 6 * half - 5, 6 * half), _year_of(match))
+    return None
+
+
+def _strip_fillers(text: str) -> str:
+    match = _FILLERS.match(text)
+    return text[match.end() :] if match else text
+
+
+@attrs.frozen
+class _Reader:
+    """Reads one normalised text; `text` is the original, quoted in errors."""
+
+    text: str
+    made_on: dt.date | None
+
+    def span(self, period: _Period, rule: _Rule = "ends_on_or_after") -> _Span:
+        """The period's days: its own year, else the first year fitting `rule` vs made_on."""
+        if period.year is not None:
+            return period.span_in(period.year)
+        if self.made_on is None:
+            raise DeadlineError(
+                f"deadline {self.text!r} gives no year; pass made_on (the date the "
+                "commitment was made) to resolve it to the next such period"
+            )
+        # Nine years always include a leap year, for "29 February".
+        for year in range(self.made_on.year, self.made_on.year + 9):
+            try:
+                start, end = period.span_in(year)
+            except ValueError:
+                continue
+            fits = end >= self.made_on if rule == "ends_on_or_after" else start > self.made_on
+            if fits:
+                return start, end
+        raise DeadlineError(f"deadline {self.text!r} names a day that does not exist")
+
+    def read(self, text: str) -> Window | None:
+        """The window of a normalised `text`, or None when no form matches."""
+        if text in NO_DATE_PHRASES:
+            return None, None
+        text = _strip_fillers(text)
+        if match := _RELATIVE.fullmatch(text):
+            return self.relative(match)
+        if match := _BY.fullmatch(text):
+            return self.until(match["rest"])
+        if match := _BEFORE.fullmatch(text):
+            rest = _strip_fillers(match["rest"])
+            if _END_OF.fullmatch(rest):
+                return self.until(rest)
+            period = _period(rest)
+            if period is None:
+                return None
+            start, _ = self.span(period, "starts_after")
+            return None, start - dt.timedelta(days=1)
+        if _END_OF.fullmatch(text):
+            return self.until(text)
+        if match := _BETWEEN.fullmatch(text):
+            return self.range(match["first"], match["second"])
+        if match := _FROM.fullmatch(text):
+            rest = match["rest"]
+            if (period := _period(rest)) is not None:
+                return self.span(period)[0], None
+            return self.split_range(rest)
+        if (period := _period(text)) is not None:
+            return self.span(period)
+        return self.split_range(text)
+
+    def relative(self, match: re.Match[str]) -> Window:
+        """`made_on` (day 0) to `made_on` plus the duration."""
+        if self.made_on is None:
+            raise DeadlineError(
+                f"deadline {self.text!r} is relative to when the commitment was made; "
+                "pass made_on to resolve it"
+            )
+        count_text = match["count"]
+        count = int(count_text) if count_text.isdigit() else _NUMBERS[count_text]
+        if count < 1:
+            raise DeadlineError(f"deadline {self.text!r}: the duration must be at least 1")
+        step = _STEPS[match["unit"]](count)
+        return self.made_on, self.made_on + step
+
+    def until(self, text: str) -> Window | None:
+        """Open start, ending on the last day of the period `text` names."""
+        text = _strip_fillers(text)
+        if match := _END_OF.fullmatch(text):
+            text = match["rest"]
+        period = _period(text)
+        if period is None:
+            return None
+        return None, self.span(period)[1]
+
+    def split_range(self, text: str) -> Window | None:
+        """The one reading of `text` as "X <separator> Y"; None when there is none."""
+        windows = {
+            window
+            for separator in _RANGE_SEPARATOR.finditer(text)
+            if (window := self.range(text[: separator.start()], text[separator.end() :]))
+        }
+        if len(windows) > 1:
+            raise DeadlineError(f"deadline {self.text!r} can be read as several ranges")
+        return windows.pop() if windows else None
+
+    def range(self, first_text: str, second_text: str) -> Window | None:
+        """From the first day of one period to the last day of another."""
+        second_text = _strip_fillers(second_text)
+        if match := _END_OF.fullmatch(second_text):
+            second_text = match["rest"]
+        first, second = _period(first_text), _period(second_text)
+        if first is None or second is None:
+            return None
+        if second.year is None and first.year is not None:
+            start = first.span_in(first.year)[0]
+            end = _resolve_after(second, start)
+        else:
+            end = self.span(second)[1]
+            if first.year is None:
+                start = first.span_in(end.year)[0]
+                if start > end:
+                    start = first.span_in(end.year - 1)[0]
+            else:
+                start = first.span_in(first.year)[0]
+        if start > end:
+            raise DeadlineError(
+                f"deadline {self.text!r} is a range that starts ({start}) after it ends "
+                f"({end}); put the earlier period first"
+            )
+        return start, end
+
+
+def _resolve_after(period: _Period, start: dt.date) -> dt.date:
+    """Last day of the first such period ending on or after `start`."""
+    end = period.span_in(start.year)[1]
+    return end if end >= start else period.span_in(start.year + 1)[1]
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().translate(_DASHES).replace(",", " ")
+    return " ".join(text.split()).rstrip(". ")
+
+
+def parse_window(text: str, made_on: dt.date | None = None) -> Window:
+    """The inclusive window `(earliest, latest)` that `text` states; either may be None.
+
+    `made_on` (the day the commitment was made) resolves text without a year and relative
+    text; without it such text raises `DeadlineError`. Any text no form matches raises
+    `DeadlineError` quoting it and listing the accepted forms.
+    """
+    if not isinstance(text, str):
+        raise DeadlineError(f"deadline text must be a string, not {type(text).__name__}")
+    if made_on is not None and type(made_on) is not dt.date:
+        raise DeadlineError(
+            f"made_on must be a calendar date (datetime.date), not {type(made_on).__name__}"
+        )
+    normalised = _normalise(text)
+    if not normalised:
+        raise DeadlineError(f"deadline text {text!r} is empty; {ACCEPTED_FORMS}")
+    reader = _Reader(text.strip(), made_on)
+    try:
+        window = reader.read(normalised)
+    except DeadlineError:
+        raise
+    except (ValueError, OverflowError) as exc:
+        raise DeadlineError(f"deadline {reader.text!r} names no real date: {exc}") from None
+    if window is None:
+        raise DeadlineError(f"cannot read deadline {reader.text!r}; {ACCEPTED_FORMS}")
+    return window
