@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 
 import attrs
 from hypothesis import strategies as st
@@ -61,16 +62,16 @@ def _month_name(month: int) -> st.SearchStrategy[str]:
     return st.sampled_from([MONTH_NAMES[month - 1], MONTH_NAMES[month - 1][:3]])
 
 
-def _vary(text: str) -> st.SearchStrategy[str]:
+_CASINGS: tuple[Callable[[str], str], ...] = (str.lower, str.upper, str.title, str.strip)
+
+
+@st.composite
+def _vary(draw: st.DrawFn, text: str) -> str:
     """The same text in another case, with extra spaces or a trailing period."""
-    return st.tuples(
-        st.sampled_from([str.lower, str.upper, str.title, str]),
-        st.booleans(),
-        st.booleans(),
-    ).map(
-        lambda choice: (choice[0](text).replace(" ", "  ") if choice[1] else choice[0](text))
-        + ("." if choice[2] else "")
-    )
+    text = draw(st.sampled_from(_CASINGS))(text)
+    if draw(st.booleans()):
+        text = text.replace(" ", "  ")
+    return text + draw(st.sampled_from(["", "."]))
 
 
 @st.composite
@@ -78,9 +79,7 @@ def _dated_periods(draw: st.DrawFn, min_year: int, max_year: int) -> tuple[str, 
     """A period that names its year, as text, with its first and last day."""
     year = draw(st.integers(min_year, max_year))
     month = draw(st.integers(1, 12))
-    form = draw(
-        st.sampled_from(["iso", "dmy", "mdy", "month", "year", "part", "quarter", "half"])
-    )
+    form = draw(st.sampled_from(["iso", "dmy", "mdy", "month", "year", "part", "quarter", "half"]))
     if form in {"iso", "dmy", "mdy"}:
         day = dt.date(year, month, draw(st.integers(1, month_end(year, month).day)))
         if form == "iso":
@@ -114,11 +113,12 @@ def _yearless(draw: st.DrawFn, min_year: int, max_year: int) -> DeadlineCase:
     month = draw(st.integers(1, 12))
     name = draw(_month_name(month))
     part = draw(st.sampled_from(["", "end of ", *(f"{p}-" for p in MONTH_PARTS)]))
-    span_in = (
-        (lambda year: months_span(year, month, month))
-        if part in {"", "end of "}
-        else (lambda year: part_span(year, month, part[:-1]))
-    )
+
+    def span_in(year: int) -> Span:
+        if part in {"", "end of "}:
+            return months_span(year, month, month)
+        return part_span(year, month, part[:-1])
+
     start, end = span_in(made_on.year)
     if end < made_on:
         start, end = span_in(made_on.year + 1)
@@ -194,9 +194,7 @@ def _no_date() -> st.SearchStrategy[DeadlineCase]:
     return st.sampled_from(NO_DATE).flatmap(_vary).map(lambda t: DeadlineCase(t, None, None, None))
 
 
-def deadline_cases(
-    min_year: int = 1990, max_year: int = 2100
-) -> st.SearchStrategy[DeadlineCase]:
+def deadline_cases(min_year: int = 1990, max_year: int = 2100) -> st.SearchStrategy[DeadlineCase]:
     """Deadline texts of every accepted form, with made_on and the window each states."""
     return st.one_of(
         _dated(min_year, max_year),
