@@ -233,6 +233,11 @@ class TestRanges:
         assert window("June-August", JUNE_25) == (D(2024, 6, 1), D(2024, 8, 31))
         assert window("June-August", D(2024, 9, 1)) == (D(2025, 6, 1), D(2025, 8, 31))
 
+    def test_ambiguous_range_is_refused(self):
+        """A text that splits into two different ranges is refused, not guessed."""
+        with pytest.raises(DeadlineError, match=r"'2024-Q3-2025' can be read as several ranges"):
+            Deadline.parse("2024-Q3-2025")
+
     def test_reversed_range_is_refused(self):
         """A range that starts after it ends is an error naming both dates."""
         with pytest.raises(DeadlineError, match=r"'2026-2025'.*2026-01-01.*2025-12-31"):
@@ -477,6 +482,30 @@ class TestProperties:
         """A period without a year ends on or after made_on, and less than a year later."""
         _, latest = window(text, made_on)
         assert made_on <= latest < made_on + dt.timedelta(days=366)
+
+
+_WORDS = [
+    *("in", "by", "the", "end of", "before", "from", "to", "-", "\u2013", "within", "next"),
+    *("a", "6", "months", "100 years", "June", "mid", "Q3", "H2", "half", "quarter", ","),
+    *("2024", "0000", "9999", "0001-01-01", "9999-12-31", "between", "and", "29 February"),
+]
+
+
+class TestAnyText:
+    @given(
+        st.lists(st.sampled_from(_WORDS), max_size=6).map(" ".join) | st.text(max_size=30),
+        st.none() | st.dates(),
+    )
+    def test_any_text_parses_or_raises_deadline_error(self, text, made_on):
+        """Whatever the text, parse gives a valid deadline or raises DeadlineError only."""
+        try:
+            deadline = Deadline.parse(text, made_on)
+        except DeadlineError as exc:
+            message = str(exc)
+        else:
+            assert Deadline.parse(str(deadline), made_on) == deadline
+            return
+        assert repr(text.strip()) in message or "empty" in message
 
 
 _ROW = re.compile(r"\| `(?P<text>[^`]+)` \| (?P<made_on>[\d-]*) ?\| (?P<window>[^|]+) \|")
