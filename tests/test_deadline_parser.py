@@ -270,6 +270,11 @@ class TestWithoutYear:
         """Without a year, the period is the first that ends on or after made_on."""
         assert window(text, made_on) == expected
 
+    def test_day_that_never_exists_is_refused(self):
+        """'30 February' has no year to fall in, so it is an error, not a loop."""
+        with pytest.raises(DeadlineError, match="'30 February' names a day that does not exist"):
+            Deadline.parse("30 February", MAY_26)
+
     @pytest.mark.parametrize("text", ["in mid-June", "June", "end of June", "18 June"])
     def test_needs_made_on(self, text):
         """Without made_on, text with no year is refused, saying made_on is needed."""
