@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 import attrs
@@ -126,41 +126,61 @@ _OPT_YEAR = rf"(?: {_YEAR})?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+class _Pattern:
+    """A regex compiled once, on first use, so `import commitments` stays cheap."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._regex().match(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._regex().fullmatch(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._regex().finditer(text)
 
 
-_ISO_DAY = _compile(rf"{_YEAR}[-/](?P<mon>\d{{1,2}})[-/](?P<day>\d{{1,2}})")
-_ISO_MONTH = _compile(rf"{_YEAR}-(?P<mon>\d{{2}})")
-_YEAR_ONLY = _compile(_YEAR)
-_DAY_MONTH = _compile(rf"{_DAY}(?: of)? {_MONTH}{_OPT_YEAR}")
-_MONTH_DAY = _compile(rf"{_MONTH} {_DAY}{_OPT_YEAR}")
-_MONTH_YEAR = _compile(rf"{_MONTH}{_OPT_YEAR}")
-_PART_MONTH = _compile(rf"(?P<part>early|mid|middle of|late)(?: |-| - ){_MONTH}{_OPT_YEAR}")
-_QUARTER = _compile(
+_ISO_DAY = _Pattern(rf"{_YEAR}[-/](?P<mon>\d{{1,2}})[-/](?P<day>\d{{1,2}})")
+_ISO_MONTH = _Pattern(rf"{_YEAR}-(?P<mon>\d{{2}})")
+_YEAR_ONLY = _Pattern(_YEAR)
+_DAY_MONTH = _Pattern(rf"{_DAY}(?: of)? {_MONTH}{_OPT_YEAR}")
+_MONTH_DAY = _Pattern(rf"{_MONTH} {_DAY}{_OPT_YEAR}")
+_MONTH_YEAR = _Pattern(rf"{_MONTH}{_OPT_YEAR}")
+_PART_MONTH = _Pattern(rf"(?P<part>early|mid|middle of|late)(?: |-| - ){_MONTH}{_OPT_YEAR}")
+_QUARTER = _Pattern(
     rf"(?:q(?P<q>[1-4])|(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th) quarter"
     rf"(?: of)?)(?: |-)?{_YEAR}"
 )
-_YEAR_QUARTER = _compile(rf"{_YEAR}(?: |-)?q(?P<q>[1-4])")
-_HALF = _compile(
+_YEAR_QUARTER = _Pattern(rf"{_YEAR}(?: |-)?q(?P<q>[1-4])")
+_HALF = _Pattern(
     rf"(?:h(?P<h>[12])|(?P<hfirst>[12])h|(?P<hword>first|second|1st|2nd) half(?: of)?)"
     rf"(?: |-)?{_YEAR}"
 )
 
-_FILLERS = _compile(r"(?:(?:in|the|during|at|on(?! or))\s+)+")
+_FILLERS = _Pattern(r"(?:(?:in|the|during|at|on(?! or))\s+)+")
 _DURATION = (
     r"(?P<count>\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
     r" (?P<unit>day|week|month|year)s?"
 )
-_RELATIVE = _compile(
+_RELATIVE = _Pattern(
     rf"(?:within(?: the)?(?: next| coming)?|(?:over )?(?:the )?(?:next|coming)) {_DURATION}"
 )
-_BY = _compile(r"(?:by|no later than|not later than|on or before) (?P<rest>.+)")
-_BEFORE = _compile(r"before (?P<rest>.+)")
-_END_OF = _compile(r"end(?: of |-| - | )(?P<rest>.+)")
-_FROM = _compile(r"from (?P<rest>.+)")
-_BETWEEN = _compile(r"between (?P<first>.+?) and (?P<second>.+)")
-_RANGE_SEPARATOR = _compile(r" ?- ?| (?:to|through|thru|until|till) ")
+_BY = _Pattern(r"(?:by|no later than|not later than|on or before) (?P<rest>.+)")
+_BEFORE = _Pattern(r"before (?P<rest>.+)")
+_END_OF = _Pattern(r"end(?: of |-| - | )(?P<rest>.+)")
+_FROM = _Pattern(r"from (?P<rest>.+)")
+_BETWEEN = _Pattern(r"between (?P<first>.+?) and (?P<second>.+)")
+_RANGE_SEPARATOR = _Pattern(r" ?- ?| (?:to|through|thru|until|till) ")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 _STEPS: dict[str, Callable[[int], relativedelta]] = {
