@@ -1,7 +1,7 @@
-"""Read the fuzzy deadlines real pledges state ("by mid-2025"-style text) as date windows.
+"""Read the fuzzy deadlines pledges state ("Q3 2024", "by the end of 2025") as date windows.
 
 `parse_window(text, made_on)` returns `(earliest, latest)`, both inclusive calendar dates,
-either None when open. The grammar is our own small set of precompiled patterns; dateutil's
+either None when open. The grammar is our own small set of regexes (compiled once); dateutil's
 `relativedelta` only does the calendar arithmetic (month ends, "within six months"). Its
 fuzzy parser is never used (it reads "Q3 2024" as March), nor is today's date: text
 without a year or relative to "now" is resolved against `made_on` or refused.
