@@ -232,3 +232,35 @@ class TestStrictLoading:
     def test_wrong_shapes(self, doc):
         """Documents of the wrong shape are refused, never a TypeError."""
         refused(doc)
+
+
+class TestDeadlineText:
+    def test_text_deadline_is_parsed_against_made_on(self):
+        """A deadline given as text alone is read as its window, relative to made_on."""
+        doc = {
+            "schema_version": 1,
+            "commitments": [
+                {
+                    "id": "two-plus-two",
+                    "title": "2+2",
+                    "made_on": "2024-05-26",
+                    "deadline": "in mid-June",
+                }
+            ],
+        }
+        deadline = cm.from_document(doc)["two-plus-two"].deadline
+        assert deadline == cm.Deadline(D(2024, 6, 11), D(2024, 6, 20), "in mid-June")
+        written = json.loads(cm.dumps(cm.from_document(doc)))["commitments"][0]["deadline"]
+        assert written == {"text": "in mid-June", "earliest": "2024-06-11", "latest": "2024-06-20"}
+
+    def test_unreadable_text_names_the_path(self):
+        """A deadline text the parser cannot read is refused with its path."""
+        doc = {
+            "schema_version": 1,
+            "commitments": [
+                {"id": "x", "title": "x", "made_on": "2024-05-26", "deadline": "soonish"}
+            ],
+        }
+        err = refused(doc)
+        assert err.path == "$.commitments[0].deadline"
+        assert "soonish" in str(err)

@@ -315,7 +315,8 @@ def from_document(document: object) -> Tracker:
         if not isinstance(value, list):
             raise CatalogError(f"$.{key}", f"expected an array, got {_json_type(value)}")
     for i, raw in enumerate(commitments):
-        commitment = _structure(raw, Commitment, f"$.commitments[{i}]")
+        path = f"$.commitments[{i}]"
+        commitment = _structure(_expand_deadline_text(raw, path), Commitment, path)
         if commitment.id in tracker:
             raise CatalogError(f"$.commitments[{i}].id", f"id {commitment.id!r} is used twice")
         tracker._store_commitment(commitment)  # noqa: SLF001
@@ -334,6 +335,27 @@ def from_document(document: object) -> Tracker:
         tracker._apply(event)  # noqa: SLF001
     _check_histories(tracker)
     return tracker
+
+
+def _expand_deadline_text(raw: object, path: str) -> object:
+    """Read `"deadline": "in mid-June"` (text only) as the window it states.
+
+    Hand-written catalogs may give a deadline as its words; it is parsed against the
+    commitment's `made_on`. Documents written by `dump` always carry the window too.
+    """
+    if not isinstance(raw, dict) or not isinstance(raw.get("deadline"), str):
+        return raw
+    made_on = None
+    if "made_on" in raw:
+        try:
+            made_on = _date(raw["made_on"], None)
+        except (TypeError, ValueError) as exc:
+            raise CatalogError(f"{path}.made_on", str(exc)) from None
+    try:
+        deadline = Deadline.parse(raw["deadline"], made_on=made_on)
+    except CommitmentsError as exc:
+        raise CatalogError(f"{path}.deadline", str(exc)) from None
+    return {**raw, "deadline": converter().unstructure(deadline)}
 
 
 def _event_from(raw: object, path: str) -> Event:
