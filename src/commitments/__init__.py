@@ -38,6 +38,8 @@ from commitments.exceptions import (
     WorkflowError,
 )
 from commitments.history import combine
+from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
+from commitments.recurrence import Occurrence, Recurrence
 from commitments.source import Source
 from commitments.status import OPEN_STATUSES, Status
 from commitments.tracker import Tracker
@@ -61,6 +63,7 @@ __all__ = [
     "OPEN_STATUSES",
     "POLITIFACT",
     "Assessment",
+    "BreakAfter",
     "CatalogError",
     "Commitment",
     "CommitmentsError",
@@ -69,10 +72,14 @@ __all__ = [
     "Crosswalk",
     "Deadline",
     "DeadlineError",
+    "DeadlinePolicy",
     "DuplicateError",
+    "KeepOpen",
     "MissingExtraError",
     "NotYetMadeError",
+    "Occurrence",
     "Progress",
+    "Recurrence",
     "RecurrenceError",
     "Retraction",
     "Score",

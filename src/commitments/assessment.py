@@ -10,12 +10,27 @@ Rules (inclusive bounds throughout):
   `fulfilled` began; else None.
 - `late_by`: whole days from deadline.latest to `fulfilled_on`, 0 when on time; None
   when not fulfilled or there is no latest date.
+
+Recurring commitments (see `commitments.recurrence`) have periods instead of a deadline:
+
+- `overdue`: the status on D is open and the latest period that ended before D was
+  missed.
+- `due`: the status on D is open and the period containing D is not met yet (a
+  recurring commitment can be both due and overdue).
+- `missed_periods`: how many periods were missed; `streak`: how many met periods in a
+  row end with the latest completed one (the current period counts once met). Both
+  are None for a commitment that does not recur.
+
+Deadline policies (see `commitments.policy`): `recorded_status` is the status from the
+history alone; `status` is the status after the policy, `broken` with `by_policy=True`
+when the policy breaks the commitment. A commitment broken by policy is closed: neither
+due nor overdue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -27,14 +42,21 @@ from commitments.history import (
     build_timeline,
     effective_updates,
     knowledge_cutoff,
+    occurrences,
     party_statuses_on,
 )
+from commitments.policy import KEEP_OPEN, DeadlinePolicy
+from commitments.recurrence import Occurrence
 from commitments.status import Status
 
 
 @attrs.frozen
 class Assessment:
-    """A commitment's standing on `as_of`, as known on `known_on` (None: all recorded)."""
+    """A commitment's standing on `as_of`, as known on `known_on` (None: all recorded).
+
+    `status` is after the deadline policy; `recorded_status` is what the history says
+    (the two differ only when `by_policy`).
+    """
 
     commitment: Commitment
     as_of: dt.date
@@ -46,6 +68,12 @@ class Assessment:
     late_by: int | None
     last_update: StatusUpdate | None
     party_statuses: Mapping[str, Status] = attrs.field(factory=dict)
+    recorded_status: Status = attrs.field(
+        default=attrs.Factory(lambda self: self.status, takes_self=True)
+    )
+    by_policy: bool = False
+    missed_periods: int | None = None
+    streak: int | None = None
 
     @property
     def commitment_id(self) -> str:
@@ -81,18 +109,72 @@ def deadline_flags(commitment: Commitment, status: Status, as_of: dt.date) -> tu
     return False, deadline.earliest is None or deadline.earliest <= as_of
 
 
+def recurring_flags(
+    periods: Sequence[Occurrence], status: Status, as_of: dt.date
+) -> tuple[bool, bool]:
+    """(overdue, due) for a recurring commitment in `status` with `periods` up to `as_of`."""
+    if not status.is_open or not periods:
+        return False, False
+    if periods[-1].contains(as_of):
+        current: Occurrence | None = periods[-1]
+        completed = periods[-2] if len(periods) > 1 else None
+    else:
+        current, completed = None, periods[-1]
+    overdue = completed is not None and completed.missed
+    return overdue, current is not None and not current.met
+
+
+def streak(periods: Sequence[Occurrence], as_of: dt.date) -> int:
+    """Met periods in a row ending with the latest completed one, or the current if met."""
+    count = 0
+    for period in reversed(periods):
+        if period.met:
+            count += 1
+        elif not period.contains(as_of):
+            break
+    return count
+
+
+def due_by(commitment: Commitment, periods: Sequence[Occurrence]) -> dt.date | None:
+    """The date a policy measures lateness from: the deadline, or the first missed period's end."""
+    if commitment.recurrence is None:
+        deadline = commitment.deadline
+        return None if deadline is None else deadline.latest
+    return next((p.end for p in periods if p.missed), None)
+
+
+def policy_status(
+    timeline: Timeline, as_of: dt.date, due: dt.date | None, policy: DeadlinePolicy
+) -> tuple[Status, bool]:
+    """(status after `policy`, whether the policy decided it) on `as_of`."""
+    recorded = timeline.status_on(as_of)
+    if due is None:
+        return recorded, False
+    breaks = policy.breaks_on(due)
+    if breaks is None or breaks > as_of or not timeline.status_on(breaks).is_open:
+        return recorded, False
+    return Status.BROKEN, True
+
+
 def assess_timeline(
     commitment: Commitment,
     timeline: Timeline,
     as_of: dt.date,
     known_on: dt.date | dt.datetime | None = None,
     party_statuses: Mapping[str, Status] | None = None,
+    *,
+    policy: DeadlinePolicy = KEEP_OPEN,
 ) -> Assessment:
     """Assess from a prebuilt timeline (the tracker caches them)."""
     check_made(commitment, as_of)
     index = timeline.index_on(as_of)
-    status = timeline.statuses[index] if index >= 0 else Status.PLEDGED
-    overdue, due = deadline_flags(commitment, status, as_of)
+    recorded = timeline.statuses[index] if index >= 0 else Status.PLEDGED
+    periods = occurrences(commitment, timeline, as_of)
+    status, by_policy = policy_status(timeline, as_of, due_by(commitment, periods), policy)
+    if commitment.recurrence is None:
+        overdue, due = deadline_flags(commitment, status, as_of)
+    else:
+        overdue, due = recurring_flags(periods, status, as_of)
     fulfilled_on = None
     late_by = None
     if status is Status.FULFILLED:
@@ -111,6 +193,10 @@ def assess_timeline(
         late_by=late_by,
         last_update=timeline.updates[index] if index >= 0 else None,
         party_statuses=party_statuses or {},
+        recorded_status=recorded,
+        by_policy=by_policy,
+        missed_periods=None if commitment.recurrence is None else sum(p.missed for p in periods),
+        streak=None if commitment.recurrence is None else streak(periods, as_of),
     )
 
 
@@ -121,14 +207,16 @@ def assess(
     *,
     as_of: dt.date,
     known_on: dt.date | dt.datetime | None = None,
+    policy: DeadlinePolicy = KEEP_OPEN,
 ) -> Assessment:
     """Assess `commitment` on `as_of` from its events, as known on `known_on`.
 
     `updates` are the commitment's updates in recording order; `retractions` its
-    retractions. Raises `NotYetMadeError` for a date before `made_on`.
+    retractions; `policy` decides what a passed deadline means (default `KeepOpen`).
+    Raises `NotYetMadeError` for a date before `made_on`.
     """
     check_made(commitment, as_of)
     effective = effective_updates(updates, retractions, knowledge_cutoff(known_on))
     timeline = build_timeline(commitment, effective)
     parties = party_statuses_on(commitment, effective, as_of)
-    return assess_timeline(commitment, timeline, as_of, known_on, parties)
+    return assess_timeline(commitment, timeline, as_of, known_on, parties, policy=policy)

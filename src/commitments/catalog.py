@@ -1,9 +1,12 @@
 """Catalog documents: a tracker as versioned JSON, and back, without loss.
 
-The document is `{"schema_version": 1, "workflow": {...}, "commitments": [...],
-"events": [...]}`; events keep recording order and carry `"type": "update"` or
-`"type": "retraction"`. Loading is strict (unknown keys, wrong types and missing
-required fields raise `CatalogError` naming the JSON path) and all-or-nothing.
+The document is `{"schema_version": 1, "workflow": {...}, "policy": {...},
+"commitments": [...], "events": [...]}`; events keep recording order and carry
+`"type": "update"` or `"type": "retraction"`. `policy` is optional (absent: keep-open)
+and written only when it is not the default, e.g. `{"kind": "break_after", "days": 100}`.
+A commitment's recurrence is `{"text": ..., "rule": <RFC 5545 text>}`. Loading is
+strict (unknown keys, wrong types and missing required fields raise `CatalogError`
+naming the JSON path) and all-or-nothing.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from commitments.deadline import Deadline
 from commitments.events import Event, Retraction, StatusUpdate
 from commitments.exceptions import CatalogError, CommitmentsError
 from commitments.history import effective_updates, first_violation
+from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
+from commitments.recurrence import Recurrence
 from commitments.status import Status
 from commitments.tracker import Tracker
 from commitments.workflow import Workflow
 
 SCHEMA_VERSION = 1
-_TOP_KEYS = frozenset({"schema_version", "workflow", "commitments", "events"})
+_TOP_KEYS = frozenset({"schema_version", "workflow", "policy", "commitments", "events"})
 _ONE_DAY = dt.timedelta(days=1)
 
 T = TypeVar("T")
@@ -133,6 +138,8 @@ def converter(*, detailed: bool = True) -> cattrs.Converter:
             "latest": None if d.latest is None else d.latest.isoformat(),
         },
     )
+    converter.register_unstructure_hook(Recurrence, lambda r: {"text": r.text, "rule": r.rule})
+    converter.register_structure_hook(Recurrence, _recurrence)
     return converter
 
 
@@ -158,6 +165,19 @@ def _tuple_hook(
         return hook
 
     return factory
+
+
+def _recurrence(value: object, _: object) -> Recurrence:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object with text and rule, got {_json_type(value)} {value!r}")
+    if set(value) != {"text", "rule"}:
+        raise ValueError(
+            f"a recurrence has exactly the fields text and rule, got {', '.join(sorted(value))}"
+        )
+    for key in ("text", "rule"):
+        if not isinstance(value[key], str):
+            raise TypeError(f"recurrence {key} must be a string, got {_json_type(value[key])}")
+    return Recurrence(value["rule"], value["text"])
 
 
 def _format(exc: BaseException, kind: type | None) -> str:
@@ -216,15 +236,61 @@ def _event_document(event: Event) -> dict[str, Any]:
     return {"type": kind, **doc}
 
 
+def _policy_document(policy: DeadlinePolicy) -> dict[str, Any] | None:
+    if isinstance(policy, KeepOpen):
+        return None
+    if isinstance(policy, BreakAfter):
+        return {"kind": BreakAfter.kind, "days": policy.days}
+    raise CatalogError(
+        "$.policy",
+        f"cannot write policy {policy!r}; a catalog holds keep_open or break_after",
+    )
+
+
 def to_document(tracker: Tracker) -> dict[str, Any]:
     """The tracker as a JSON-ready document."""
     unstructure = converter().unstructure
-    return {
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "workflow": _workflow_document(tracker.workflow),
-        "commitments": [unstructure(c) for c in tracker],
-        "events": [_event_document(e) for e in tracker.events()],
     }
+    policy = _policy_document(tracker.policy)
+    if policy is not None:
+        document["policy"] = policy
+    document["commitments"] = [unstructure(c) for c in tracker]
+    document["events"] = [_event_document(e) for e in tracker.events()]
+    return document
+
+
+def _policy_from(data: object) -> DeadlinePolicy:
+    path = "$.policy"
+    if not isinstance(data, dict):
+        raise CatalogError(path, f"expected an object, got {_json_type(data)}")
+    kind = data.get("kind")
+    if kind == KeepOpen.kind:
+        allowed = {"kind"}
+    elif kind == BreakAfter.kind:
+        allowed = {"kind", "days"}
+    else:
+        raise CatalogError(
+            f"{path}.kind",
+            f"unknown policy {kind!r}; allowed: {KeepOpen.kind!r}, {BreakAfter.kind!r}",
+        )
+    extra = set(data) - allowed
+    if extra:
+        raise CatalogError(
+            path,
+            f"unknown field(s) {', '.join(sorted(extra))}; {kind} allows "
+            f"{', '.join(sorted(allowed))}",
+        )
+    if kind == KeepOpen.kind:
+        return KeepOpen()
+    if "days" not in data:
+        raise CatalogError(f"{path}.days", "required field missing")
+    days = data["days"]
+    if type(days) is not int or days < 0:
+        raise CatalogError(f"{path}.days", f"expected a whole number of days >= 0, got {days!r}")
+    return BreakAfter(days=days)
 
 
 def _workflow_from(data: object) -> Workflow:
@@ -308,7 +374,8 @@ def from_document(document: object) -> Tracker:
             f"unsupported schema version {version!r}; this library reads version {SCHEMA_VERSION}",
         )
     workflow = _workflow_from(document["workflow"]) if "workflow" in document else None
-    tracker = Tracker(workflow)
+    policy = _policy_from(document["policy"]) if "policy" in document else None
+    tracker = Tracker(workflow, policy=policy)
     commitments = document.get("commitments", [])
     events = document.get("events", [])
     for key, value in (("commitments", commitments), ("events", events)):

@@ -10,6 +10,7 @@ import attrs
 
 from commitments.deadline import Deadline
 from commitments.exceptions import ValidationError
+from commitments.recurrence import Recurrence
 from commitments.source import Source
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -38,6 +39,21 @@ def _sources(value: Iterable[Source | str]) -> tuple[Source, ...]:
     return tuple(Source.coerce(v) for v in value)
 
 
+def _check_recurrence(where: str, commitment: Commitment) -> None:
+    if commitment.recurrence is None:
+        return
+    if not isinstance(commitment.recurrence, Recurrence):
+        raise ValidationError(
+            f"{where}: recurrence must be a Recurrence or None, "
+            f"not {type(commitment.recurrence).__name__}"
+        )
+    if commitment.deadline is not None:
+        raise ValidationError(
+            f"{where}: a recurring commitment's periods are its deadlines; give "
+            "either a deadline or a recurrence, not both"
+        )
+
+
 @attrs.frozen
 class Commitment:
     """A pledge, as an immutable value; its status lives in the tracker's history.
@@ -45,6 +61,8 @@ class Commitment:
     `parties` are short codes of those who pledged ("CN", "JP", "KR", "EU"); an update
     may name one of them. `restates` lists earlier commitments this one repeats, and
     `superseded_by` the one that replaced it, so a restated pledge keeps its history.
+    A `recurrence` makes it recurring ("leaders meet every year"): its periods are its
+    deadlines, so it takes no `deadline` as well.
     """
 
     id: str
@@ -58,6 +76,7 @@ class Commitment:
     sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources)
     restates: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     superseded_by: str | None = None
+    recurrence: Recurrence | None = None
 
     def __attrs_post_init__(self) -> None:
         check_id("commitment id", self.id)
@@ -84,6 +103,7 @@ class Commitment:
             raise ValidationError(
                 f"{where}: deadline must be a Deadline or None, not {type(self.deadline).__name__}"
             )
+        _check_recurrence(where, self)
         for other in self.restates:
             check_id(f"{where}: restates", other)
             if other == self.id:

@@ -9,6 +9,10 @@ Rules (the README states them too):
 - A retracted update no longer counts from the retraction's `recorded_at` on.
 - Parties: an update naming a party sets that party's status; one without a party sets
   every party's status. The overall status combines the parties' (see `combine`).
+- Recurring commitments: a `fulfilled` update is an occurrence marker. It meets the
+  period it falls in and leaves every status as it was, so the commitment stays open
+  until an update closes it (`withdrawn`, `broken`, ...). The workflow does not judge
+  a marker as a transition; a marker is allowed while its tracks are open.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import attrs
 from commitments.commitment import Commitment
 from commitments.events import Retraction, StatusUpdate
 from commitments.exceptions import ValidationError
+from commitments.recurrence import Occurrence
 from commitments.status import Status
 from commitments.workflow import Workflow
 
@@ -111,13 +116,19 @@ def tracks(commitment: Commitment) -> tuple[str | None, ...]:
     return commitment.parties or (None,)
 
 
+def is_marker(commitment: Commitment, update: StatusUpdate) -> bool:
+    """Whether `update` marks an occurrence met rather than changing a status."""
+    return commitment.recurrence is not None and update.status is Status.FULFILLED
+
+
 def statuses_after(
     commitment: Commitment, updates: Sequence[StatusUpdate]
 ) -> dict[str | None, Status]:
     """Each track's status after applying `updates` (in effect order)."""
     state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
     for update in updates:
-        _apply(state, update)
+        if not is_marker(commitment, update):
+            _apply(state, update)
     return state
 
 
@@ -142,18 +153,24 @@ class Violation:
 def first_violation(
     commitment: Commitment, updates: Sequence[StatusUpdate], workflow: Workflow
 ) -> Violation | None:
-    """Check every track's chain of transitions; None when the whole history is valid."""
+    """Check every track's chain of transitions; None when the whole history is valid.
+
+    An occurrence marker (see `is_marker`) is valid while the tracks it names are open.
+    """
     state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
     for update in updates:
         touched = state if update.party is None else (update.party,)
+        marker = is_marker(commitment, update)
         for track in touched:
             current = state[track]
-            if not workflow.allows(current, update.status):
+            allowed = current.is_open if marker else workflow.allows(current, update.status)
+            if not allowed:
                 # Name the party only when it matters: the update named it, or the
                 # parties stood at different statuses.
                 named = track if update.party is not None or len(set(state.values())) > 1 else None
                 return Violation(update, named, current, workflow.targets(current))
-        _apply(state, update)
+        if not marker:
+            _apply(state, update)
     return None
 
 
@@ -163,11 +180,13 @@ class Timeline:
 
     `days` are proleptic ordinals, ascending and distinct; same-day updates collapse
     into the last of the day. Before the first entry the status is `pledged`.
+    `markers` are a recurring commitment's occurrence markers, in effect order.
     """
 
     days: tuple[int, ...]
     statuses: tuple[Status, ...]
     updates: tuple[StatusUpdate, ...]
+    markers: tuple[StatusUpdate, ...] = ()
 
     def index_on(self, day: dt.date) -> int:
         """Index of the entry in effect on `day`, or -1 before the first update."""
@@ -192,9 +211,13 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
     days: list[int] = []
     statuses: list[Status] = []
     last: list[StatusUpdate] = []
+    markers: list[StatusUpdate] = []
     single = len(state) == 1
     for update in updates:
-        if single:
+        if is_marker(commitment, update):
+            markers.append(update)
+            overall = statuses[-1] if statuses else Status.PLEDGED
+        elif single:
             overall = update.status
         else:
             _apply(state, update)
@@ -207,7 +230,41 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
             days.append(day)
             statuses.append(overall)
             last.append(update)
-    return Timeline(tuple(days), tuple(statuses), tuple(last))
+    return Timeline(tuple(days), tuple(statuses), tuple(last), tuple(markers))
+
+
+def occurrences(
+    commitment: Commitment, timeline: Timeline, as_of: dt.date
+) -> tuple[Occurrence, ...]:
+    """The periods of a recurring commitment up to the one containing `as_of`.
+
+    Periods that ended before `made_on` are left out (no update can fall in them); the
+    first one may start before it. A period is met once markers on or before `as_of`
+    cover every party (a marker without a party covers all). A period is missed when it
+    ended before `as_of`, was not met, and the status was open on its last day. Empty
+    for a commitment without a recurrence.
+    """
+    recurrence = commitment.recurrence
+    if recurrence is None:
+        return ()
+    everyone = set(tracks(commitment))
+    markers = [m for m in timeline.markers if m.on <= as_of]
+    result: list[Occurrence] = []
+    i = 0
+    for start, end in recurrence.periods(since=commitment.made_on, until=as_of):
+        while i < len(markers) and markers[i].on < start:
+            i += 1
+        inside: list[StatusUpdate] = []
+        while i < len(markers) and markers[i].on <= end:
+            inside.append(markers[i])
+            i += 1
+        covered: set[str | None] = set()
+        for marker in inside:
+            covered |= everyone if marker.party is None else {marker.party}
+        met = covered >= everyone
+        missed = not met and end < as_of and timeline.status_on(end).is_open
+        result.append(Occurrence(start, end, met=met, missed=missed, updates=tuple(inside)))
+    return tuple(result)
 
 
 def party_statuses_on(

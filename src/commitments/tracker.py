@@ -11,7 +11,15 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from commitments.assessment import Assessment, assess_timeline, check_made, deadline_flags
+from commitments.assessment import (
+    Assessment,
+    assess_timeline,
+    check_made,
+    deadline_flags,
+    due_by,
+    policy_status,
+    recurring_flags,
+)
 from commitments.commitment import Commitment
 from commitments.compliance import ComplianceReport, Scoring, score_assessments
 from commitments.events import Event, Progress, Retraction, StatusUpdate
@@ -29,8 +37,11 @@ from commitments.history import (
     effective_updates,
     first_violation,
     knowledge_cutoff,
+    occurrences,
     party_statuses_on,
 )
+from commitments.policy import KEEP_OPEN, DeadlinePolicy, KeepOpen
+from commitments.recurrence import Occurrence
 from commitments.source import Source
 from commitments.status import Status
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
@@ -48,7 +59,12 @@ def utc_now() -> dt.datetime:
 
 
 class Tracker:
-    """Commitments and their histories; validates every update against its workflow."""
+    """Commitments and their histories; validates every update against its workflow.
+
+    `policy` (default `KeepOpen`) decides what a passed deadline means; every question
+    (`status`, `assess`, `overdue`, `due`, `fulfilled`) applies it, and it never records
+    anything.
+    """
 
     __slots__ = (
         "_clock",
@@ -60,11 +76,24 @@ class Tracker:
         "_sequence",
         "_timelines",
         "_updates",
+        "policy",
         "workflow",
     )
 
-    def __init__(self, workflow: Workflow | None = None, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        workflow: Workflow | None = None,
+        *,
+        policy: DeadlinePolicy | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         self.workflow = workflow if workflow is not None else DEFAULT_WORKFLOW
+        if policy is not None and not isinstance(policy, DeadlinePolicy):
+            raise ValidationError(
+                f"policy must be a DeadlinePolicy such as KeepOpen() or BreakAfter(days=100), "
+                f"not {type(policy).__name__}"
+            )
+        self.policy: DeadlinePolicy = KEEP_OPEN if policy is None else policy
         self._clock = clock
         self._commitments: dict[str, Commitment] = {}
         self._events: list[Event] = []
@@ -384,7 +413,10 @@ class Tracker:
         known_on: KnownOn = None,
         party: str | None = None,
     ) -> Status:
-        """The status on `as_of` (default today, UTC), overall or of one party."""
+        """The status on `as_of` (default today, UTC), overall or of one party.
+
+        The overall status is after the tracker's policy; a party's is as recorded.
+        """
         commitment = self[commitment_id]
         day = self._today() if as_of is None else as_of
         check_made(commitment, day)
@@ -396,7 +428,29 @@ class Tracker:
                 )
             updates = self.history(commitment_id, known_on=known_on)
             return party_statuses_on(commitment, updates, day)[party]
-        return self._timeline(commitment, knowledge_cutoff(known_on)).status_on(day)
+        return self._status(commitment, self._timeline(commitment, knowledge_cutoff(known_on)), day)
+
+    def _status(self, commitment: Commitment, timeline: Timeline, day: dt.date) -> Status:
+        """The overall status on `day` after the policy."""
+        if commitment.recurrence is None:
+            if isinstance(self.policy, KeepOpen):
+                return timeline.status_on(day)
+            periods: tuple[Occurrence, ...] = ()
+        else:
+            periods = occurrences(commitment, timeline, day)
+        return policy_status(timeline, day, due_by(commitment, periods), self.policy)[0]
+
+    def occurrences(
+        self, commitment_id: str, *, as_of: dt.date | None = None, known_on: KnownOn = None
+    ) -> tuple[Occurrence, ...]:
+        """A recurring commitment's periods up to the one containing `as_of` (default today).
+
+        Empty for a commitment without a recurrence; see `commitments.history.occurrences`.
+        """
+        commitment = self[commitment_id]
+        day = self._today() if as_of is None else as_of
+        check_made(commitment, day)
+        return occurrences(commitment, self._timeline(commitment, knowledge_cutoff(known_on)), day)
 
     def assess(
         self, commitment_id: str, *, as_of: dt.date | None = None, known_on: KnownOn = None
@@ -412,6 +466,7 @@ class Tracker:
             day,
             known_on,
             party_statuses_on(commitment, updates, day),
+            policy=self.policy,
         )
 
     def assess_all(
@@ -455,15 +510,24 @@ class Tracker:
     def fulfilled(
         self, *, as_of: dt.date | None = None, known_on: KnownOn = None
     ) -> list[Commitment]:
-        """Commitments whose status on `as_of` is `fulfilled` (on time or late)."""
+        """Commitments whose status on `as_of` is `fulfilled` (on time or late).
+
+        A recurring commitment never is: its `fulfilled` updates mark occurrences.
+        """
         day = self._today() if as_of is None else as_of
         self._check_day(day)
         cutoff = knowledge_cutoff(known_on)
-        return [
-            c
-            for c in self._commitments.values()
-            if c.made_on <= day and self._timeline(c, cutoff).status_on(day) is Status.FULFILLED
-        ]
+        selected = []
+        for c in self._commitments.values():
+            if c.made_on > day:
+                continue
+            timeline = self._timeline(c, cutoff)
+            # The policy only ever turns open into broken: check it for the fulfilled alone.
+            if timeline.status_on(day) is Status.FULFILLED and (
+                self._status(c, timeline, day) is Status.FULFILLED
+            ):
+                selected.append(c)
+        return selected
 
     def _select(
         self, as_of: dt.date | None, known_on: KnownOn, *, want_overdue: bool
@@ -473,6 +537,12 @@ class Tracker:
         cutoff = knowledge_cutoff(known_on)
         selected = []
         for commitment in self._commitments.values():
+            if commitment.recurrence is not None:
+                if commitment.made_on <= day and self._recurring_flag(
+                    commitment, cutoff, day, want_overdue=want_overdue
+                ):
+                    selected.append(commitment)
+                continue
             deadline = commitment.deadline
             if deadline is None or deadline.latest is None or commitment.made_on > day:
                 continue
@@ -484,11 +554,25 @@ class Tracker:
                 deadline.earliest is not None and day < deadline.earliest
             ):
                 continue
-            status = self._timeline(commitment, cutoff).status_on(day)
+            status = self._status(commitment, self._timeline(commitment, cutoff), day)
             overdue, due = deadline_flags(commitment, status, day)
             if overdue if want_overdue else due:
                 selected.append(commitment)
         return selected
+
+    def _recurring_flag(
+        self,
+        commitment: Commitment,
+        cutoff: dt.datetime | None,
+        day: dt.date,
+        *,
+        want_overdue: bool,
+    ) -> bool:
+        timeline = self._timeline(commitment, cutoff)
+        periods = occurrences(commitment, timeline, day)
+        status, _ = policy_status(timeline, day, due_by(commitment, periods), self.policy)
+        overdue, due = recurring_flags(periods, status, day)
+        return overdue if want_overdue else due
 
     def _timeline(self, commitment: Commitment, cutoff: dt.datetime | None) -> Timeline:
         cid = commitment.id
