@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from dateutil.rrule import MONTHLY, WEEKLY, YEARLY, rrule, rruleset
@@ -24,9 +25,18 @@ def tracker(*commitments: cm.Commitment, **kwargs) -> cm.Tracker:
     return t
 
 
-def summit(made_on: D = D(2008, 1, 1), text: str = "every year from 2008", **kwargs):
+def midnight(day: D) -> dt.datetime:
+    """The naive midnight a local-date rule starts on."""
+    return dt.datetime.combine(day, dt.time(0))
+
+
+def summit(made_on: D | None = None, text: str = "every year from 2008", **kwargs):
     return cm.Commitment(
-        "summit", "Leaders meet every year", made_on, recurrence=cm.Recurrence.parse(text), **kwargs
+        "summit",
+        "Leaders meet every year",
+        made_on or D(2008, 1, 1),
+        recurrence=cm.Recurrence.parse(text),
+        **kwargs,
     )
 
 
@@ -82,7 +92,7 @@ class TestParse:
 class TestRule:
     def test_from_rrule_keeps_rfc_text(self):
         """A wrapped rrule keeps the RFC 5545 text str() gives for it."""
-        rule = rrule(YEARLY, dtstart=dt.datetime(2010, 1, 1), interval=2)
+        rule = rrule(YEARLY, dtstart=midnight(D(2010, 1, 1)), interval=2)
         recurrence = cm.Recurrence.from_rrule(rule, text="every two years")
         assert recurrence.rule == str(rule)
         assert recurrence.text == "every two years"
@@ -90,7 +100,7 @@ class TestRule:
 
     def test_constructor_takes_rule_objects_and_text(self):
         """The constructor takes a rule object or its text and the two compare equal."""
-        rule = rrule(MONTHLY, dtstart=dt.datetime(2024, 1, 1))
+        rule = rrule(MONTHLY, dtstart=midnight(D(2024, 1, 1)))
         assert cm.Recurrence(rule, "monthly") == cm.Recurrence(str(rule), "monthly")
 
     def test_text_defaults_to_the_rrule_line(self):
@@ -196,13 +206,13 @@ class TestPeriods:
     )
     def test_periods_tile_time(self, freq, interval, start, span):
         """Each period starts the day after the previous one ends, and none is empty."""
-        rule = rrule(freq, dtstart=dt.datetime.combine(start, dt.time(0)), interval=interval)
+        rule = rrule(freq, dtstart=midnight(start), interval=interval)
         recurrence = cm.Recurrence.from_rrule(rule)
         until = start + dt.timedelta(days=span)
         periods = spans(recurrence, start, until)
         assert periods[0][0] == recurrence.first_day
         assert periods[-1][0] <= until <= periods[-1][1]
-        for (_, prev_end), (next_start, _) in zip(periods, periods[1:], strict=False):
+        for (_, prev_end), (next_start, _) in itertools.pairwise(periods):
             assert next_start == prev_end + dt.timedelta(days=1)
         assert all(s <= e for s, e in periods)
 
