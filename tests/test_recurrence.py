@@ -266,6 +266,33 @@ class TestOccurrences:
         t.record("summit", "fulfilled", on=D(2008, 6, 1), party="JP")
         assert t.occurrences("summit", as_of=D(2008, 12, 31))[0].met
 
+    def test_closed_parties_need_not_meet(self):
+        """Once a party has withdrawn, the others alone meet a period."""
+        t = tracker(summit(parties=("CN", "JP")))
+        t.record("summit", "withdrawn", on=D(2008, 2, 1), party="CN")
+        t.record("summit", "fulfilled", on=D(2008, 5, 1), party="JP")
+        t.record("summit", "fulfilled", on=D(2009, 5, 1))
+        assert [o.met for o in t.occurrences("summit", as_of=D(2009, 12, 31))] == [True, True]
+
+    def test_marker_for_a_closed_party_is_refused(self):
+        """A marker naming a closed party, or with every party closed, is refused."""
+        t = tracker(summit(parties=("CN", "JP")))
+        t.record("summit", "withdrawn", on=D(2008, 2, 1), party="CN")
+        with pytest.raises(cm.TransitionError, match="for party CN"):
+            t.record("summit", "fulfilled", on=D(2008, 5, 1), party="CN")
+        t.record("summit", "broken", on=D(2008, 3, 1), party="JP")
+        with pytest.raises(cm.TransitionError, match="cannot go from broken to fulfilled"):
+            t.record("summit", "fulfilled", on=D(2008, 5, 1))
+        assert len(t.history("summit")) == 2
+
+    def test_no_marker_no_meeting(self):
+        """A period with no marker is never met, even with every party closed."""
+        t = tracker(summit(parties=("CN", "JP")))
+        t.record("summit", "withdrawn", on=D(2008, 2, 1))
+        occurrence = t.occurrences("summit", as_of=D(2009, 1, 1))[0]
+        assert not occurrence.met
+        assert not occurrence.missed
+
     def test_known_on_hides_later_records(self):
         """A marker recorded later does not count as known on an earlier day."""
         t = tracker(summit())

@@ -12,7 +12,7 @@ Rules (the README states them too):
 - Recurring commitments: a `fulfilled` update is an occurrence marker. It meets the
   period it falls in and leaves every status as it was, so the commitment stays open
   until an update closes it (`withdrawn`, `broken`, ...). The workflow does not judge
-  a marker as a transition; a marker is allowed while its tracks are open.
+  a marker as a transition; a marker is allowed while a track it applies to is open.
 """
 
 from __future__ import annotations
@@ -155,22 +155,24 @@ def first_violation(
 ) -> Violation | None:
     """Check every track's chain of transitions; None when the whole history is valid.
 
-    An occurrence marker (see `is_marker`) is valid while the tracks it names are open.
+    An occurrence marker (see `is_marker`) is valid while a track it applies to is open.
     """
     state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
     for update in updates:
         touched = state if update.party is None else (update.party,)
-        marker = is_marker(commitment, update)
+        if is_marker(commitment, update):
+            if not any(state[track].is_open for track in touched):
+                current = state[update.party] if update.party else combine(state.values())
+                return Violation(update, update.party, current, workflow.targets(current))
+            continue
         for track in touched:
             current = state[track]
-            allowed = current.is_open if marker else workflow.allows(current, update.status)
-            if not allowed:
+            if not workflow.allows(current, update.status):
                 # Name the party only when it matters: the update named it, or the
                 # parties stood at different statuses.
                 named = track if update.party is not None or len(set(state.values())) > 1 else None
                 return Violation(update, named, current, workflow.targets(current))
-        if not marker:
-            _apply(state, update)
+        _apply(state, update)
     return None
 
 
@@ -180,13 +182,21 @@ class Timeline:
 
     `days` are proleptic ordinals, ascending and distinct; same-day updates collapse
     into the last of the day. Before the first entry the status is `pledged`.
-    `markers` are a recurring commitment's occurrence markers, in effect order.
+    `markers` are a recurring commitment's occurrence markers, in effect order, and
+    `open_tracks[i]` (for a recurring commitment with parties) the parties open from
+    `days[i]` on.
     """
 
     days: tuple[int, ...]
     statuses: tuple[Status, ...]
     updates: tuple[StatusUpdate, ...]
     markers: tuple[StatusUpdate, ...] = ()
+    open_tracks: tuple[frozenset[str | None], ...] = ()
+
+    def open_tracks_on(self, day: dt.date, every: frozenset[str | None]) -> frozenset[str | None]:
+        """The tracks open on `day`; `every` (all tracks) when none are recorded."""
+        i = bisect_right(self.days, day.toordinal()) - 1
+        return self.open_tracks[i] if self.open_tracks and i >= 0 else every
 
     def index_on(self, day: dt.date) -> int:
         """Index of the entry in effect on `day`, or -1 before the first update."""
@@ -212,7 +222,9 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
     statuses: list[Status] = []
     last: list[StatusUpdate] = []
     markers: list[StatusUpdate] = []
+    open_tracks: list[frozenset[str | None]] = []
     single = len(state) == 1
+    keep_open_tracks = commitment.recurrence is not None and not single
     for update in updates:
         if is_marker(commitment, update):
             markers.append(update)
@@ -230,7 +242,16 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
             days.append(day)
             statuses.append(overall)
             last.append(update)
-    return Timeline(tuple(days), tuple(statuses), tuple(last), tuple(markers))
+            open_tracks.append(frozenset())
+        if keep_open_tracks:
+            open_tracks[-1] = frozenset(t for t, status in state.items() if status.is_open)
+    return Timeline(
+        tuple(days),
+        tuple(statuses),
+        tuple(last),
+        tuple(markers),
+        tuple(open_tracks) if keep_open_tracks else (),
+    )
 
 
 def occurrences(
@@ -240,14 +261,15 @@ def occurrences(
 
     Periods that ended before `made_on` are left out (no update can fall in them); the
     first one may start before it. A period is met once markers on or before `as_of`
-    cover every party (a marker without a party covers all). A period is missed when it
-    ended before `as_of`, was not met, and the status was open on its last day. Empty
-    for a commitment without a recurrence.
+    cover every party still open on its last day (or on `as_of` for the current period;
+    a marker without a party covers all). A period is missed when it ended before
+    `as_of`, was not met, and the status was open on its last day. Empty for a
+    commitment without a recurrence.
     """
     recurrence = commitment.recurrence
     if recurrence is None:
         return ()
-    everyone = set(tracks(commitment))
+    everyone = frozenset(tracks(commitment))
     markers = [m for m in timeline.markers if m.on <= as_of]
     result: list[Occurrence] = []
     i = 0
@@ -261,7 +283,8 @@ def occurrences(
         covered: set[str | None] = set()
         for marker in inside:
             covered |= everyone if marker.party is None else {marker.party}
-        met = covered >= everyone
+        required = timeline.open_tracks_on(min(end, as_of), everyone)
+        met = bool(inside) and covered >= required
         missed = not met and end < as_of and timeline.status_on(end).is_open
         result.append(Occurrence(start, end, met=met, missed=missed, updates=tuple(inside)))
     return tuple(result)
