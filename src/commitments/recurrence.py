@@ -17,12 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import attrs
-from dateutil.rrule import MONTHLY, YEARLY, rrule, rrulestr
 
 from commitments.events import StatusUpdate
 from commitments.exceptions import RecurrenceError
+
+if TYPE_CHECKING:
+    # dateutil.rrule is imported on first use, to keep `import commitments` light.
+    from dateutil.rrule import rrule
 
 _ONE_DAY = dt.timedelta(days=1)
 _FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
@@ -73,6 +77,8 @@ ACCEPTED_FORMS = (
 
 
 def _normalize(rule: rrule | str) -> str:
+    from dateutil.rrule import rrule  # noqa: PLC0415 - see the TYPE_CHECKING import
+
     return str(rule).strip() if isinstance(rule, rrule) else rule
 
 
@@ -102,6 +108,8 @@ def _read(text: str) -> rrule:
         raise RecurrenceError(
             f"recurrence rule must be RFC 5545 text or a dateutil rrule, got {text!r}"
         )
+    from dateutil.rrule import rrule, rrulestr  # noqa: PLC0415 - see the TYPE_CHECKING import
+
     params = _parameters(text)
     freq = params.get("FREQ")
     if freq not in _FREQUENCIES:
@@ -179,6 +187,8 @@ class Recurrence:
     @classmethod
     def from_rrule(cls, rule: rrule, *, text: str = "") -> Recurrence:
         """Wrap a dateutil `rrule`; its first occurrence starts the first period."""
+        from dateutil.rrule import rrule  # noqa: PLC0415 - see the TYPE_CHECKING import
+
         if not isinstance(rule, rrule):
             raise RecurrenceError(
                 f"from_rrule takes a dateutil.rrule.rrule, not {type(rule).__name__}"
@@ -248,6 +258,8 @@ class Recurrence:
 
 def _every(start: dt.datetime, months: int) -> rrule:
     """A rule whose periods last `months` months from `start`."""
+    from dateutil.rrule import MONTHLY, YEARLY, rrule  # noqa: PLC0415 - see TYPE_CHECKING
+
     if months % _YEAR == 0:
         return rrule(YEARLY, dtstart=start, interval=months // _YEAR)
     return rrule(MONTHLY, dtstart=start, interval=months)
