@@ -9,7 +9,7 @@ import commitments as cm
 
 def main() -> None:
     tracker = cm.seed_catalog()
-    as_of = dt.date(2024, 12, 31)
+    as_of = dt.date(2025, 3, 31)
     for known_on in (dt.date(2024, 12, 31), dt.date(2025, 6, 30)):
         overdue = [c.id for c in tracker.overdue(as_of=as_of, known_on=known_on)]
         print(f"Overdue on {as_of}, as known on {known_on}: {', '.join(overdue) or 'none'}")

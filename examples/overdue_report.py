@@ -10,11 +10,14 @@ DATES = [dt.date(2024, 7, 1), dt.date(2025, 1, 1), dt.date(2025, 12, 31)]
 
 
 def deadline_text(commitment: cm.Commitment) -> str:
+    if commitment.recurrence is not None:
+        return commitment.recurrence.text
     d = commitment.deadline
     if d is None:
         return "-"
-    window = f"{d.earliest or '...'} .. {d.latest or '...'}"
-    return f"{d.text} [{window}]"
+    if d.earliest is None and d.latest is None:
+        return d.text
+    return f"{d.text} [{d.earliest or '...'} .. {d.latest or '...'}]"
 
 
 def main() -> None:

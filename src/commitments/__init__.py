@@ -40,6 +40,7 @@ from commitments.exceptions import (
 from commitments.history import combine
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Occurrence, Recurrence
+from commitments.seeds import seed_catalog
 from commitments.source import Source
 from commitments.status import OPEN_STATUSES, Status
 from commitments.tracker import Tracker
@@ -105,5 +106,6 @@ __all__ = [
     "from_document",
     "load",
     "loads",
+    "seed_catalog",
     "to_document",
 ]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
-from pathlib import Path
-
 from commitments.catalog import loads
 from commitments.exceptions import CatalogError
 from commitments.tracker import Tracker
@@ -14,6 +11,9 @@ _NAME = "catalog.json"
 
 def seed_catalog_text() -> str:
     """The seed catalog document, as JSON text."""
+    import importlib.resources  # noqa: PLC0415 - kept out of `import commitments`
+    from pathlib import Path  # noqa: PLC0415
+
     packaged = importlib.resources.files("commitments") / "_seeds" / _NAME
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
