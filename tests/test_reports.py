@@ -325,11 +325,25 @@ class TestHtmlInBrowser:
 
 class TestIcalWindows:
     def test_window_shapes(self):
-        """Occurrences may be deadlines, dates or objects with a deadline; open ends give none."""
+        """A window runs earliest..latest (or latest alone); no latest date gives none."""
         day = dt.date(2025, 3, 1)
         assert _window(cm.Deadline.by(day)) == (day, day)
         assert _window(cm.Deadline.window(SEOUL, day)) == (SEOUL, day)
-        assert _window(day) == (day, day)
-        assert _window(type("Occurrence", (), {"deadline": cm.Deadline.exact(day)})()) == (day, day)
         assert _window(cm.Deadline.window(day, None)) is None
-        assert _window(dt.datetime(2025, 3, 1, tzinfo=dt.UTC)) is None
+
+    def test_recurring_periods_become_events(self):
+        """Each yearly summit period is an event labelled Met, Missed or Due."""
+        icalendar = pytest.importorskip("icalendar")
+        data = to_ical(cm.seed_catalog(), as_of=dt.date(2026, 6, 30), stamp=at(FINAL))
+        events = {str(e["uid"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+        summit = {u: e for u, e in events.items() if u.startswith("cjk-leaders-summit-annual.")}
+        assert len(summit) == 19  # 2008 .. 2026
+        y2024 = summit["cjk-leaders-summit-annual.2024-01-01@commitments"]
+        assert str(y2024["summary"]).startswith("Met: ")
+        assert y2024.decoded("dtend") == dt.date(2025, 1, 1)
+        assert str(
+            summit["cjk-leaders-summit-annual.2025-01-01@commitments"]["summary"]
+        ).startswith("Missed: ")
+        assert str(
+            summit["cjk-leaders-summit-annual.2026-01-01@commitments"]["summary"]
+        ).startswith("Due: ")

@@ -8,12 +8,12 @@ RFC 5545 makes the end of an all-day event exclusive.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from commitments.assessment import Assessment
 from commitments.deadline import Deadline
 from commitments.exceptions import MissingExtraError
+from commitments.recurrence import Occurrence
 from commitments.tracker import KnownOn, Tracker
 
 if TYPE_CHECKING:
@@ -33,27 +33,17 @@ def _icalendar() -> Any:  # noqa: ANN401 - the module object itself
     return icalendar
 
 
-def _window(item: object) -> tuple[dt.date, dt.date] | None:
-    """(first day, last day) of a deadline, a date, or an occurrence with a deadline."""
-    if isinstance(item, Deadline):
-        if item.latest is None:
-            return None
-        return (item.earliest or item.latest, item.latest)
-    if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
-        return (item, item)
-    inner = getattr(item, "deadline", None)
-    return None if inner is None else _window(inner)
+def _window(deadline: Deadline) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) of a deadline; None when it has no latest date."""
+    if deadline.latest is None:
+        return None
+    return (deadline.earliest or deadline.latest, deadline.latest)
 
 
-def _occurrences(tracker: Tracker, assessment: Assessment) -> Iterable[object]:
-    # Recurring commitments: `Commitment.recurrence` with `Tracker.occurrences`.
-    # Looked up with getattr so this module works with or without that feature.
-    if getattr(assessment.commitment, "recurrence", None) is None:
-        return ()
-    occurrences: Callable[..., Iterable[object]] | None = getattr(tracker, "occurrences", None)
-    if occurrences is None:
-        return ()
-    return occurrences(assessment.commitment_id, as_of=assessment.as_of)
+def _occurrence_label(occurrence: Occurrence) -> str:
+    if occurrence.met:
+        return "Met"
+    return "Missed" if occurrence.missed else "Due"
 
 
 def _event(
@@ -101,7 +91,9 @@ def to_ical(
 ) -> bytes:
     """An iCalendar feed of the deadline windows of commitments made by `as_of`.
 
-    Commitments without a latest deadline date are left out. `stamp` (an aware
+    Commitments without a latest deadline date are left out; a recurring commitment
+    gives one event per period up to the one containing `as_of`, labelled Met, Missed
+    or Due. `stamp` (an aware
     datetime; default now) is each event's DTSTAMP; pass one for reproducible output.
     UIDs are stable: `<id>.deadline@commitments`.
     """
@@ -119,12 +111,13 @@ def to_ical(
             calendar.add_component(
                 _event(ical, assessment, window, uid=uid, stamp=stamp, label="Deadline")
             )
-        for n, occurrence in enumerate(_occurrences(tracker, assessment), start=1):
-            span = _window(occurrence)
-            if span is not None:
-                uid = f"{c.id}.occurrence-{n}@commitments"
+        if c.recurrence is not None:
+            for occurrence in tracker.occurrences(c.id, as_of=as_of, known_on=known_on):
+                uid = f"{c.id}.{occurrence.start.isoformat()}@commitments"
+                span = (occurrence.start, occurrence.end)
+                label = _occurrence_label(occurrence)
                 calendar.add_component(
-                    _event(ical, assessment, span, uid=uid, stamp=stamp, label="Due")
+                    _event(ical, assessment, span, uid=uid, stamp=stamp, label=label)
                 )
     data: bytes = calendar.to_ical()
     return data
