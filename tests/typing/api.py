@@ -38,3 +38,28 @@ except cm.TransitionError as exc:
     allowed: tuple[str, ...] = exc.allowed
 except cm.CommitmentsError as exc:
     message: str = str(exc)
+
+# Deadlines as pledges state them, recurring pledges and deadline policies.
+mid_june: cm.Deadline = cm.Deadline.parse("in mid-June", made_on=dt.date(2024, 5, 26))
+latest: dt.date | None = mid_june.latest
+yearly: cm.Recurrence = cm.Recurrence.parse("every year from 2008")
+summits = cm.Tracker(policy=cm.BreakAfter(days=100))
+summits.add(
+    cm.Commitment(
+        id="cjk-summit",
+        title="Hold the trilateral summit every year",
+        made_on=dt.date(2008, 12, 13),
+        recurrence=yearly,
+    )
+)
+periods: list[cm.Occurrence] = list(summits.occurrences("cjk-summit", as_of=dt.date(2024, 6, 1)))
+missed: bool = periods[0].missed
+policy: cm.DeadlinePolicy = cm.KeepOpen()
+by_policy: bool = summits.assess("cjk-summit", as_of=dt.date(2024, 6, 1)).by_policy
+
+# Compliance scores and crosswalks.
+report: cm.ComplianceReport = cm.seed_catalog().compliance(as_of=dt.date(2025, 12, 31))
+by_party: cm.Score = report.by_party["CN"]
+average = by_party.average
+kept: cm.Status = cm.POLITIFACT.status("Promise Kept")
+label: str = cm.POLITIFACT.label(cm.Status.FULFILLED)
