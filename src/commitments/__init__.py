@@ -7,6 +7,8 @@ that this package does not import.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from commitments.assessment import Assessment, assess
 from commitments.catalog import dump, dumps, from_document, load, loads, to_document
 from commitments.commitment import Commitment
@@ -46,13 +48,23 @@ from commitments.status import OPEN_STATUSES, Status
 from commitments.tracker import Tracker
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
+if TYPE_CHECKING:
+    from commitments.store import StoreTracker, create_store, open_store
 
-def __getattr__(name: str) -> str:
+# The SQLite store is imported on first use, so `import commitments` stays light.
+_LAZY_STORE = frozenset({"StoreTracker", "create_store", "open_store"})
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - lazily imported objects of any type
     # importlib.metadata costs tens of milliseconds; pay it only when asked.
     if name == "__version__":
         import importlib.metadata  # noqa: PLC0415
 
         return importlib.metadata.version("commitments")
+    if name in _LAZY_STORE:
+        from commitments import store  # noqa: PLC0415 - keeps sqlite3 off `import commitments`
+
+        return getattr(store, name)
     raise AttributeError(f"module 'commitments' has no attribute {name!r}")
 
 
@@ -90,6 +102,7 @@ __all__ = [
     "Status",
     "StatusUpdate",
     "StoreError",
+    "StoreTracker",
     "Tracker",
     "TransitionError",
     "UnknownCommitmentError",
@@ -101,11 +114,13 @@ __all__ = [
     "__version__",
     "assess",
     "combine",
+    "create_store",
     "dump",
     "dumps",
     "from_document",
     "load",
     "loads",
+    "open_store",
     "seed_catalog",
     "to_document",
 ]

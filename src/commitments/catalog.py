@@ -508,3 +508,37 @@ def load(path: str | os.PathLike[str]) -> Tracker:
     except OSError as exc:
         raise CatalogError("$", f"cannot read {os.fspath(path)!r}: {exc.strerror}") from None
     return loads(data)
+
+
+# -- single records, for stores that keep one document per row ------------------------
+
+
+def workflow_document(workflow: Workflow) -> dict[str, Any]:
+    """The `workflow` part of a catalog document."""
+    return _workflow_document(workflow)
+
+
+def workflow_from_document(data: object) -> Workflow:
+    """A workflow from the `workflow` part of a catalog document."""
+    return _workflow_from(data)
+
+
+def commitment_document(commitment: Commitment) -> dict[str, Any]:
+    """One entry of a catalog's `commitments` array."""
+    doc: dict[str, Any] = converter.unstructure(commitment)
+    return doc
+
+
+def commitment_from_document(data: object, path: str = "$") -> Commitment:
+    """A commitment from one entry of `commitments`; `CatalogError` names `path`."""
+    return _structure(data, Commitment, path)
+
+
+def event_document(event: Event) -> dict[str, Any]:
+    """One entry of a catalog's `events` array."""
+    return _event_document(event)
+
+
+def event_from_document(data: object, path: str = "$") -> Event:
+    """An update or retraction from one entry of `events`; `CatalogError` names `path`."""
+    return _event_from(data, path)

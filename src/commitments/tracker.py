@@ -7,6 +7,7 @@ from the history (see `commitments.history` and `commitments.assessment`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -152,12 +153,13 @@ class Tracker:
         """Track a new commitment; its links must name tracked commitments."""
         if not isinstance(commitment, Commitment):
             raise ValidationError(f"add() takes a Commitment, not {type(commitment).__name__}")
-        if commitment.id in self._commitments:
-            raise DuplicateError(f"a commitment with id {commitment.id!r} is already tracked")
-        for other in commitment.links:
-            if other not in self._commitments:
-                raise UnknownCommitmentError(other, self._commitments)
-        self._store_commitment(commitment)
+        with self._transaction():
+            if commitment.id in self:
+                raise DuplicateError(f"a commitment with id {commitment.id!r} is already tracked")
+            for other in commitment.links:
+                if other not in self:
+                    raise UnknownCommitmentError(other, self._commitments)
+            self._store_commitment(commitment)
         return commitment
 
     def record(
@@ -182,21 +184,22 @@ class Tracker:
         its parties, or the workflow forbids the transition on that date or would make
         any later update invalid.
         """
-        commitment = self[commitment_id]
-        update = self._build_update(
-            commitment,
-            status,
-            on=on,
-            sources=(*((source,) if source is not None else ()), *sources),
-            note=note,
-            party=party,
-            recorded_at=recorded_at,
-            reason=reason,
-            progress=progress,
-            update_id=update_id,
-        )
-        self._check_update(commitment, update)
-        self._append(update)
+        with self._transaction():
+            commitment = self[commitment_id]
+            update = self._build_update(
+                commitment,
+                status,
+                on=on,
+                sources=(*((source,) if source is not None else ()), *sources),
+                note=note,
+                party=party,
+                recorded_at=recorded_at,
+                reason=reason,
+                progress=progress,
+                update_id=update_id,
+            )
+            self._check_update(commitment, update)
+            self._append(update)
         return update
 
     def retract(
@@ -213,12 +216,15 @@ class Tracker:
         precedes the update's own, or when the history without it would break the
         workflow (retract the later updates first).
         """
-        target = self.event(update_id)
-        if not isinstance(target, StatusUpdate):
-            raise UpdateError(f"{update_id} is a retraction; only status updates can be retracted")
-        retraction = self._build_retraction(target, reason, recorded_at, retraction_id)
-        self._check_retraction(target, retraction)
-        self._append(retraction)
+        with self._transaction():
+            target = self.event(update_id)
+            if not isinstance(target, StatusUpdate):
+                raise UpdateError(
+                    f"{update_id} is a retraction; only status updates can be retracted"
+                )
+            retraction = self._build_retraction(target, reason, recorded_at, retraction_id)
+            self._check_retraction(target, retraction)
+            self._append(retraction)
         return retraction
 
     def _build_update(
@@ -369,6 +375,10 @@ class Tracker:
 
     # -- the append-only core (a store overrides these to persist) -----------------
 
+    def _transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Scope of one check-and-append; a store makes it an atomic write transaction."""
+        return contextlib.nullcontext()
+
     def _store_commitment(self, commitment: Commitment) -> None:
         self._commitments[commitment.id] = commitment
         self._updates[commitment.id] = []
@@ -503,9 +513,35 @@ class Tracker:
         """Commitments open on `as_of` whose latest deadline date has passed."""
         return self._select(as_of, known_on, want_overdue=True)
 
-    def due(self, *, as_of: dt.date | None = None, known_on: KnownOn = None) -> list[Commitment]:
-        """Commitments open on `as_of` that fall inside their deadline window."""
-        return self._select(as_of, known_on, want_overdue=False)
+    def due(
+        self,
+        *,
+        as_of: dt.date | None = None,
+        known_on: KnownOn = None,
+        within: dt.timedelta | None = None,
+    ) -> list[Commitment]:
+        """Commitments open on `as_of` that are due.
+
+        Without `within`: those inside their deadline window on `as_of`. With it: those
+        whose latest deadline date falls in `[as_of, as_of + within]`, both inclusive.
+        """
+        if within is None:
+            return self._select(as_of, known_on, want_overdue=False)
+        day = self._today() if as_of is None else as_of
+        self._check_day(day)
+        if not isinstance(within, dt.timedelta) or within < dt.timedelta(0):
+            raise ValidationError(f"within must be a timedelta of zero or more, got {within!r}")
+        end = day + within
+        cutoff = knowledge_cutoff(known_on)
+        return [
+            c
+            for c in self._commitments.values()
+            if c.made_on <= day
+            and c.deadline is not None
+            and c.deadline.latest is not None
+            and day <= c.deadline.latest <= end
+            and self._timeline(c, cutoff).status_on(day).is_open
+        ]
 
     def fulfilled(
         self, *, as_of: dt.date | None = None, known_on: KnownOn = None

@@ -1,0 +1,568 @@
+"""A durable SQLite store behind the `Tracker` API (an adapter at the edge).
+
+One file holds the workflow, the commitments and an append-only table of events
+(updates and retractions). Each row keeps the event's catalog JSON document (so a store
+dumps to exactly the catalog format) plus indexed columns for queries.
+
+Every change runs in its own `BEGIN IMMEDIATE` transaction: the tracker first catches up
+on rows other processes appended, then validates against that latest history, then
+inserts and commits. A refused or failed change rolls back both the file and the
+in-memory state. WAL journaling with `synchronous=FULL` makes an acknowledged change
+survive a crash; a killed writer leaves no partial row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from commitments.catalog import (
+    commitment_document,
+    commitment_from_document,
+    event_document,
+    event_from_document,
+    workflow_document,
+    workflow_from_document,
+)
+from commitments.commitment import Commitment
+from commitments.events import Event, Retraction, StatusUpdate
+from commitments.exceptions import (
+    CatalogError,
+    CommitmentsError,
+    DuplicateError,
+    StoreError,
+    UnknownCommitmentError,
+    UnknownEventError,
+)
+from commitments.tracker import Clock, Tracker, utc_now
+from commitments.workflow import Workflow
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments store
+_CHUNK = 500  # ids per `IN (...)` query, below SQLite's variable limit
+_TIMEOUT = 60.0  # seconds a writer waits for another's transaction to end
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE commitments (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    made_on TEXT NOT NULL,
+    deadline_earliest TEXT,
+    deadline_latest TEXT,
+    doc TEXT NOT NULL
+) STRICT;
+CREATE INDEX commitments_deadline ON commitments (deadline_latest);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    commitment_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('update', 'retraction')),
+    status TEXT,
+    on_date TEXT,
+    recorded_at TEXT NOT NULL,
+    party TEXT,
+    update_id TEXT,
+    doc TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_commitment ON events (commitment_id, seq);
+CREATE TRIGGER commitments_append_only_u BEFORE UPDATE ON commitments
+    BEGIN SELECT RAISE(ABORT, 'commitments are append-only'); END;
+CREATE TRIGGER commitments_append_only_d BEFORE DELETE ON commitments
+    BEGIN SELECT RAISE(ABORT, 'commitments are append-only'); END;
+CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+# Forward migrations: MIGRATIONS[n] upgrades a store from schema version n to n + 1.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+_UndoStep = tuple[str, Any, Any]
+
+
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    mode = "rwc" if create else "rw"
+    try:
+        conn = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode={mode}",
+            uri=True,
+            timeout=_TIMEOUT,
+            isolation_level=None,
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open store {os.fspath(path)!r}: {exc}") from None
+    return conn
+
+
+def _commitment_row(c: Commitment) -> tuple[str, str, str | None, str | None, str]:
+    d = c.deadline
+    return (
+        c.id,
+        c.made_on.isoformat(),
+        None if d is None or d.earliest is None else d.earliest.isoformat(),
+        None if d is None or d.latest is None else d.latest.isoformat(),
+        json.dumps(commitment_document(c), ensure_ascii=False),
+    )
+
+
+def _event_row(e: Event) -> tuple[Any, ...]:
+    recorded = e.recorded_at.astimezone(dt.UTC).isoformat()
+    doc = json.dumps(event_document(e), ensure_ascii=False)
+    if isinstance(e, StatusUpdate):
+        return (e.id, e.commitment_id, "update", e.status.value, e.on.isoformat(), recorded,
+                e.party, None, doc)  # fmt: skip
+    return (e.id, e.commitment_id, "retraction", None, None, recorded, None, e.update_id, doc)
+
+
+_INSERT_COMMITMENT = (
+    "INSERT INTO commitments (id, made_on, deadline_earliest, deadline_latest, doc) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_INSERT_EVENT = (
+    "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, party, "
+    "update_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def create_store(
+    path: str | os.PathLike[str],
+    tracker: Tracker | None = None,
+    *,
+    workflow: Workflow | None = None,
+    clock: Clock = utc_now,
+) -> StoreTracker:
+    """Create a new store at `path`, empty or holding `tracker`'s contents; open it.
+
+    Refuses (`StoreError`) when `path` already exists, so no file is ever overwritten.
+    """
+    target = Path(path)
+    if tracker is not None:
+        workflow = tracker.workflow
+    try:
+        target.touch(exist_ok=False)
+    except FileExistsError:
+        raise StoreError(
+            f"{os.fspath(path)!r} already exists; choose a new path for the store"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot create store {os.fspath(path)!r}: {exc.strerror}") from None
+    conn = _connect(target, create=True)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in _SCHEMA.split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        wf = workflow if workflow is not None else Tracker().workflow
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('workflow', ?)",
+            (json.dumps(workflow_document(wf)),),
+        )
+        if tracker is not None:
+            conn.executemany(_INSERT_COMMITMENT, (_commitment_row(c) for c in tracker))
+            conn.executemany(_INSERT_EVENT, (_event_row(e) for e in tracker.events()))
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(f"cannot create store {os.fspath(path)!r}: {exc}") from None
+        raise
+    conn.close()
+    return open_store(target, clock=clock)
+
+
+def open_store(
+    path: str | os.PathLike[str], *, lazy: bool = False, clock: Clock = utc_now
+) -> StoreTracker:
+    """Open an existing store as a tracker (use it as a context manager to close it).
+
+    `lazy=False` loads every commitment and event. `lazy=True` loads a commitment (with
+    its events) the first time it is named, which keeps one-off writes fast on large
+    stores; collection-wide queries then see only what is loaded (see `load`).
+    A file that is not a store, is corrupted or has a newer schema raises `StoreError`
+    and is not modified.
+    """
+    target = Path(path)
+    shown = os.fspath(path)
+    if not target.is_file():
+        raise StoreError(
+            f"no store at {shown!r}; create one with `commitments init --store {shown}`"
+        )
+    conn = _connect(target, create=False)
+    try:
+        workflow = _check_schema(conn, shown)
+        conn.execute("PRAGMA synchronous=FULL")
+        store = StoreTracker(conn, shown, workflow, lazy=lazy, clock=clock)
+        if not lazy:
+            store.load()
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def _check_schema(conn: sqlite3.Connection, shown: str) -> Workflow:
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{shown!r} is not a commitments store ({exc})") from None
+    if app_id != APPLICATION_ID:
+        raise StoreError(
+            f"{shown!r} is not a commitments store (no commitments application id); "
+            "create one with `commitments init`"
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{shown!r} has store schema version {version}, newer than this library's "
+            f"{SCHEMA_VERSION}; upgrade commitments to open it"
+        )
+    if version < SCHEMA_VERSION:
+        _migrate(conn, shown, version)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'workflow'").fetchone()
+        if row is None:
+            raise StoreError(f"{shown!r} is corrupted: its workflow is missing")
+        return workflow_from_document(json.loads(row[0]))
+    except (sqlite3.Error, ValueError, TypeError) as exc:
+        raise StoreError(f"{shown!r} is corrupted: {exc}") from None
+
+
+def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
+    if version not in MIGRATIONS:
+        raise StoreError(
+            f"{shown!r} has store schema version {version}, which this library cannot "
+            f"migrate; it reads version {SCHEMA_VERSION}"
+        )
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        while current < SCHEMA_VERSION:
+            MIGRATIONS[current](conn)
+            current += 1
+            conn.execute(f"PRAGMA user_version={current}")
+        conn.execute("COMMIT")
+    except (sqlite3.Error, KeyError) as exc:
+        conn.execute("ROLLBACK")
+        raise StoreError(f"cannot migrate {shown!r}: {exc}") from None
+
+
+class StoreTracker(Tracker):
+    """A `Tracker` whose every accepted change is committed to an SQLite store."""
+
+    __slots__ = ("_conn", "_depth", "_last_commitment", "_last_event", "_lazy", "_undo", "path")
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: str,
+        workflow: Workflow,
+        *,
+        lazy: bool,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(workflow, clock=clock)
+        self._conn: sqlite3.Connection | None = conn
+        self.path = path
+        self._lazy = lazy
+        self._depth = 0
+        self._undo: list[_UndoStep] = []
+        self._last_commitment = 0
+        self._last_event = 0
+
+    def __enter__(self) -> StoreTracker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<StoreTracker {self.path!r}: {super().__repr__()[1:-1]}>"
+
+    def close(self) -> None:
+        """Close the file; the in-memory state stays readable."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"store {self.path!r} is closed")
+        return self._conn
+
+    # -- reading ------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Iterable[object] = ()) -> list[Any]:
+        try:
+            return self._db.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
+
+    def _parse_commitment(self, seq: int, cid: str, doc: str) -> Commitment:
+        try:
+            commitment = commitment_from_document(json.loads(doc), f"commitments row {seq}")
+        except (CatalogError, ValueError, RecursionError) as exc:
+            raise StoreError(f"store {self.path!r} is corrupted: {exc}") from None
+        if commitment.id != cid:
+            raise StoreError(f"store {self.path!r} is corrupted: commitments row {seq}")
+        return commitment
+
+    def _parse_event(self, seq: int, cid: str, eid: str, doc: str) -> Event:
+        try:
+            event = event_from_document(json.loads(doc), f"events row {seq}")
+        except (CatalogError, ValueError, RecursionError) as exc:
+            raise StoreError(f"store {self.path!r} is corrupted: {exc}") from None
+        if event.id != eid or event.commitment_id != cid or cid not in self._commitments:
+            raise StoreError(f"store {self.path!r} is corrupted: events row {seq} is inconsistent")
+        return event
+
+    def _event_seq_bound(self) -> int:
+        return int(self._rows("SELECT coalesce(max(seq), 0) FROM events")[0][0])
+
+    def load(self, ids: Iterable[str] | None = None) -> None:
+        """Load every commitment (None) or those of `ids` that exist, with their events."""
+        if ids is None:
+            self._lazy = False
+            rows = self._rows(
+                "SELECT seq, id, doc FROM commitments WHERE seq > ? ORDER BY seq",
+                (self._last_commitment,),
+            )
+            for seq, cid, doc in rows:
+                if cid not in self._commitments:
+                    super()._store_commitment(self._parse_commitment(seq, cid, doc))
+                self._last_commitment = seq
+            events = self._rows(
+                "SELECT seq, id, commitment_id, doc FROM events WHERE seq > ? ORDER BY seq",
+                (self._last_event,),
+            )
+            self._apply_rows(events)
+            return
+        self.refresh()
+        wanted = sorted({i for i in ids if i not in self._commitments})
+        bound = self._last_event
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._rows(
+                f"SELECT seq, id, doc FROM commitments WHERE id IN ({marks}) ORDER BY seq",  # noqa: S608
+                chunk,
+            )
+            for seq, cid, doc in rows:
+                super()._store_commitment(self._parse_commitment(seq, cid, doc))
+            events = self._rows(
+                f"SELECT seq, id, commitment_id, doc FROM events "  # noqa: S608
+                f"WHERE commitment_id IN ({marks}) AND seq <= ? ORDER BY seq",
+                [*chunk, bound],
+            )
+            self._apply_rows(events, advance=False)
+
+    def _apply_rows(self, rows: list[Any], *, advance: bool = True) -> None:
+        for seq, eid, cid, doc in rows:
+            if cid in self._commitments and eid not in self._events_by_id:
+                self._apply(self._parse_event(seq, cid, eid, doc))
+            elif not self._lazy and cid not in self._commitments:
+                raise StoreError(
+                    f"store {self.path!r} is corrupted: events row {seq} names unknown "
+                    f"commitment {cid!r}"
+                )
+            if advance:
+                self._last_event = max(self._last_event, seq)
+
+    def refresh(self) -> None:
+        """Catch up on what other processes appended since this tracker last looked."""
+        if self._lazy:
+            rows = self._rows(
+                "SELECT seq, id, commitment_id, doc FROM events WHERE seq > ? ORDER BY seq",
+                (self._last_event,),
+            )
+            self._apply_rows(rows)
+        else:
+            self.load()
+
+    def __contains__(self, commitment_id: object) -> bool:
+        if commitment_id in self._commitments:
+            return True
+        if self._lazy and isinstance(commitment_id, str) and self._conn is not None:
+            self.load([commitment_id])
+            return commitment_id in self._commitments
+        return False
+
+    def __getitem__(self, commitment_id: str) -> Commitment:
+        if commitment_id not in self:
+            raise UnknownCommitmentError(commitment_id, self._commitments)
+        return self._commitments[commitment_id]
+
+    def event(self, event_id: str) -> Event:
+        """The update or retraction with that id (loaded on demand in a lazy store)."""
+        if event_id not in self._events_by_id and self._lazy and self._conn is not None:
+            rows = self._rows("SELECT commitment_id FROM events WHERE id = ?", (event_id,))
+            if rows:
+                self.load([rows[0][0]])
+                self.refresh()
+        if event_id not in self._events_by_id:
+            raise UnknownEventError(event_id)
+        return self._events_by_id[event_id]
+
+    def select_ids(
+        self,
+        *,
+        made_by: dt.date | None = None,
+        latest_before: dt.date | None = None,
+        latest_from: dt.date | None = None,
+        latest_to: dt.date | None = None,
+        ever_status: str | None = None,
+    ) -> list[str]:
+        """Ids of stored commitments matching indexed columns (bounds inclusive).
+
+        `latest_before` is exclusive; `ever_status` keeps commitments with any update
+        to that status. Load the result with `load(ids)` before asking questions.
+        """
+        where = ["1"]
+        params: list[object] = []
+        if made_by is not None:
+            where.append("made_on <= ?")
+            params.append(made_by.isoformat())
+        if latest_before is not None:
+            where.append("deadline_latest < ?")
+            params.append(latest_before.isoformat())
+        if latest_from is not None:
+            where.append("deadline_latest >= ?")
+            params.append(latest_from.isoformat())
+        if latest_to is not None:
+            where.append("deadline_latest <= ?")
+            params.append(latest_to.isoformat())
+        if ever_status is not None:
+            where.append(
+                "id IN (SELECT commitment_id FROM events WHERE type = 'update' AND status = ?)"
+            )
+            params.append(ever_status)
+        sql = f"SELECT id FROM commitments WHERE {' AND '.join(where)} ORDER BY seq"  # noqa: S608
+        return [row[0] for row in self._rows(sql, params)]
+
+    # -- writing ------------------------------------------------------------------
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Group several changes: all are committed, or none if any raises."""
+        return self._transaction()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
+        self._depth = 1
+        self._undo = []
+        try:
+            self.refresh()
+            marks = (self._last_commitment, self._last_event)
+            try:
+                yield
+                db.execute("COMMIT")
+            except BaseException:
+                self._forget()
+                self._last_commitment, self._last_event = marks
+                raise
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+            self._undo = []
+
+    def _insert(self, sql: str, row: tuple[Any, ...], what: str) -> int:
+        if not self._depth:
+            raise StoreError("store writes must run inside a transaction")
+        try:
+            cursor = self._db.execute(sql, row)
+        except sqlite3.IntegrityError:
+            raise DuplicateError(f"{what} is already in store {self.path!r}") from None
+        return int(cursor.lastrowid or 0)
+
+    def _store_commitment(self, commitment: Commitment) -> None:
+        seq = self._insert(
+            _INSERT_COMMITMENT, _commitment_row(commitment), f"commitment {commitment.id!r}"
+        )
+        super()._store_commitment(commitment)
+        self._undo.append(("commitment", commitment.id, None))
+        if not self._lazy:
+            self._last_commitment = seq
+
+    def _append(self, event: Event) -> None:
+        seq = self._insert(_INSERT_EVENT, _event_row(event), f"event id {event.id!r}")
+        previous = self._sequence.get(event.commitment_id)
+        self._apply(event)
+        self._undo.append(("event", event, previous))
+        self._last_event = seq
+
+    def _forget(self) -> None:
+        """Undo this transaction's in-memory changes, newest first."""
+        for kind, item, previous in reversed(self._undo):
+            if kind == "commitment":
+                for table in (self._commitments, self._updates, self._retractions):
+                    table.pop(item, None)
+                self._sequence.pop(item, None)
+                self._timelines.pop(item, None)
+                continue
+            event: Event = item
+            cid = event.commitment_id
+            self._events.pop()
+            del self._events_by_id[event.id]
+            if isinstance(event, Retraction):
+                self._retractions[cid].pop()
+                del self._retracted_by[event.update_id]
+            else:
+                self._updates[cid].pop()
+            if previous is None:
+                self._sequence.pop(cid, None)
+            else:
+                self._sequence[cid] = previous
+            self._timelines.pop(cid, None)
+        self._undo = []
+
+    def import_tracker(self, other: Tracker) -> None:
+        """Add another tracker's commitments and events, re-validated, all or none."""
+        if other.workflow != self.workflow:
+            raise StoreError(
+                f"cannot import: the catalog's workflow {other.workflow.name!r} differs "
+                f"from the store's {self.workflow.name!r}"
+            )
+        with self._transaction():
+            for commitment in other:
+                self.add(commitment)
+            for event in other.events():
+                if isinstance(event, StatusUpdate):
+                    self._check_update(self[event.commitment_id], event)
+                else:
+                    target = self.event(event.update_id)
+                    if not isinstance(target, StatusUpdate):
+                        raise CommitmentsError(f"{event.id} retracts a retraction")
+                    self._check_retraction(target, event)
+                self._append(event)
