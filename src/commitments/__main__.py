@@ -1,0 +1,26 @@
+"""Entry point of `commitments` and `python -m commitments`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code; never show a traceback."""
+    from commitments.cli import run  # noqa: PLC0415 - argparse loads only for the CLI
+
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("commitments: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        sys.stderr.write(f"commitments: internal error ({type(exc).__name__}): {exc}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

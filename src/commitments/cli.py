@@ -1,0 +1,941 @@
+"""The `commitments` command line: queries and scripted updates over a store.
+
+Each subcommand is a `Command` (its flags and its run function) registered in
+`COMMANDS`; adding one is a small function plus one `register` call. Exit codes: 0 done,
+1 refused (or `overdue --check` found something overdue), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+import attrs
+
+import commitments as cm
+from commitments.assessment import Assessment
+from commitments.catalog import commitment_document, commitment_from_document, event_document
+from commitments.events import Event, StatusUpdate
+from commitments.exceptions import CommitmentsError, StoreError
+from commitments.tracker import Tracker
+
+ENV_STORE = "COMMITMENTS_STORE"
+FORMATS = ("table", "json", "csv")
+#: Columns of every commitment listing, in JSON key order and CSV column order.
+COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "deadline",
+    "deadline_earliest",
+    "deadline_latest",
+    "overdue",
+    "due",
+    "fulfilled_on",
+    "late_by",
+    "last_update_id",
+    "last_update_on",
+)
+BATCH_FIELDS = frozenset(
+    {
+        "commitment_id",
+        "status",
+        "on",
+        "party",
+        "source",
+        "sources",
+        "note",
+        "reason",
+        "recorded_at",
+        "update_id",
+    }
+)
+_WITHIN = re.compile(r"(\d{1,5})\s*([dw]?)")
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit 2)."""
+
+
+class Refused(Exception):  # noqa: N818 - reads as the outcome it reports
+    """An operation was refused with one or more messages (exit 1)."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        self.messages = tuple(messages)
+        super().__init__("; ".join(messages))
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+@attrs.frozen
+class Context:
+    """What a command may touch: its streams, environment and today's date."""
+
+    out: IO[str]
+    err: IO[str]
+    environ: dict[str, str]
+    today: dt.date
+    stdin: IO[str]
+
+
+Runner = Callable[[argparse.Namespace, Context], int]
+
+
+@attrs.frozen
+class Command:
+    """A subcommand: name, one-line summary, examples, flags and what it runs."""
+
+    name: str
+    summary: str
+    examples: str
+    flags: Callable[[argparse.ArgumentParser], None]
+    run: Runner
+    query: bool = False
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register(command: Command) -> Command:
+    """Add a subcommand to the command line."""
+    COMMANDS[command.name] = command
+    return command
+
+
+# -- argument types ------------------------------------------------------------------
+
+
+def parse_date(text: str) -> dt.date:
+    """A YYYY-MM-DD date for a flag."""
+    try:
+        if len(text) == len("2024-06-18"):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    msg = f"expected a date YYYY-MM-DD, got {text!r}"
+    raise argparse.ArgumentTypeError(msg)
+
+
+def parse_within(text: str) -> dt.timedelta:
+    """A span such as `30d`, `30` (days) or `4w` (weeks)."""
+    match = _WITHIN.fullmatch(text.strip())
+    if match is None:
+        msg = f"expected a span such as 30d or 4w, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    count = int(match.group(1))
+    return dt.timedelta(weeks=count) if match.group(2) == "w" else dt.timedelta(days=count)
+
+
+# -- the store, or the seed catalog --------------------------------------------------
+
+
+def _store_path(args: argparse.Namespace, ctx: Context) -> str | None:
+    path: str | None = getattr(args, "store", None) or ctx.environ.get(ENV_STORE) or None
+    return path
+
+
+def _need_store(args: argparse.Namespace, ctx: Context) -> str:
+    path = _store_path(args, ctx)
+    if path is None:
+        msg = (
+            f"no store given: pass --store PATH or set {ENV_STORE}; create a store with "
+            "`commitments init --store PATH` (empty, --seed or --from CATALOG.json)"
+        )
+        raise UsageError(msg)
+    return path
+
+
+def _seed() -> Tracker:
+    seed = getattr(cm, "seed_catalog", None)
+    if seed is None:
+        msg = (
+            f"no store given and no bundled seed catalog in this version: pass --store "
+            f"PATH or set {ENV_STORE}"
+        )
+        raise UsageError(msg)
+    tracker: Tracker = seed()
+    return tracker
+
+
+def _read_tracker(
+    args: argparse.Namespace, ctx: Context, select: Callable[[cm.StoreTracker], list[str]] | None
+) -> Tracker:
+    """The tracker to query: the store (loading what `select` names, or all) or the seed."""
+    path = _store_path(args, ctx)
+    if path is None:
+        return _seed()
+    from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
+
+    store = open_store(path, lazy=True)
+    with store:
+        store.load(None if select is None else select(store))
+    return store
+
+
+# -- output --------------------------------------------------------------------------
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _row(a: Assessment) -> dict[str, Any]:
+    deadline = a.commitment.deadline
+    last = a.last_update
+    return {
+        "id": a.commitment.id,
+        "title": a.commitment.title,
+        "status": a.status.value,
+        "deadline": None if deadline is None else deadline.text,
+        "deadline_earliest": None if deadline is None else _iso(deadline.earliest),
+        "deadline_latest": None if deadline is None else _iso(deadline.latest),
+        "overdue": a.overdue,
+        "due": a.due,
+        "fulfilled_on": _iso(a.fulfilled_on),
+        "late_by": a.late_by,
+        "last_update_id": None if last is None else last.id,
+        "last_update_on": None if last is None else last.on.isoformat(),
+    }
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _write_rows(
+    ctx: Context, args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequence[str]
+) -> None:
+    fmt = args.format
+    if fmt == "json":
+        known_on = None if args.known_on is None else args.known_on.isoformat()
+        doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "commitments": rows}
+        ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(ctx.out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(r[c]) for c in columns] for r in rows)
+    else:
+        _write_table(ctx, rows)
+
+
+def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        ctx.out.write("(none)\n")
+        return
+    headers = ("ID", "STATUS", "DEADLINE", "FLAGS", "TITLE")
+    table = [
+        (
+            r["id"],
+            r["status"],
+            r["deadline"] or "-",
+            "OVERDUE" if r["overdue"] else ("due" if r["due"] else ""),
+            r["title"],
+        )
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(str(t[i])) for t in table)) for i, h in enumerate(headers[:-1])]
+    for line in (headers, *table):
+        cells = [str(v).ljust(w) for v, w in zip(line[:-1], widths, strict=True)]
+        ctx.out.write("  ".join([*cells, str(line[-1])]).rstrip() + "\n")
+
+
+def _assess_rows(tracker: Tracker, ids: list[str], args: argparse.Namespace) -> list[dict[str, Any]]:
+    return [_row(tracker.assess(i, as_of=args.as_of, known_on=args.known_on)) for i in ids]
+
+
+# -- queries -------------------------------------------------------------------------
+
+
+def _query_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("query options")
+    group.add_argument(
+        "--as-of", type=parse_date, help="the date to assess, YYYY-MM-DD (default: today, UTC)"
+    )
+    group.add_argument(
+        "--known-on",
+        type=parse_date,
+        help="count only what was recorded by the end of this UTC day (default: everything)",
+    )
+    group.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+
+
+def _run_status(args: argparse.Namespace, ctx: Context) -> int:
+    tracker = _read_tracker(args, ctx, None)
+    rows = [_row(a) for a in tracker.assess_all(as_of=args.as_of, known_on=args.known_on)]
+    _write_rows(ctx, args, rows, COLUMNS)
+    return 0
+
+
+def _run_overdue(args: argparse.Namespace, ctx: Context) -> int:
+    day = args.as_of
+    tracker = _read_tracker(
+        args, ctx, lambda s: s.select_ids(made_by=day, latest_before=day)
+    )
+    ids = [c.id for c in tracker.overdue(as_of=day, known_on=args.known_on)]
+    _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
+    return 1 if args.check and ids else 0
+
+
+def _run_due(args: argparse.Namespace, ctx: Context) -> int:
+    day: dt.date = args.as_of
+    within: dt.timedelta | None = args.within
+    end = None if within is None else day + within
+    tracker = _read_tracker(
+        args, ctx, lambda s: s.select_ids(made_by=day, latest_from=day, latest_to=end)
+    )
+    due = tracker.due(as_of=day, known_on=args.known_on, within=within)
+    _write_rows(ctx, args, _assess_rows(tracker, [c.id for c in due], args), COLUMNS)
+    return 0
+
+
+def _run_fulfilled(args: argparse.Namespace, ctx: Context) -> int:
+    day = args.as_of
+    tracker = _read_tracker(
+        args, ctx, lambda s: s.select_ids(made_by=day, ever_status="fulfilled")
+    )
+    ids = [c.id for c in tracker.fulfilled(as_of=day, known_on=args.known_on)]
+    _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
+    return 0
+
+
+#: Columns of `show`'s timeline, in JSON key order and CSV column order.
+EVENT_COLUMNS = (
+    "id",
+    "type",
+    "recorded_at",
+    "on",
+    "status",
+    "party",
+    "reason",
+    "note",
+    "sources",
+    "update_id",
+    "retracted_by",
+)
+
+
+def _event_row(tracker: Tracker, event: Event) -> dict[str, Any]:
+    doc = event_document(event)
+    retracted_by = None
+    if isinstance(event, StatusUpdate):
+        retracted_by = next(
+            (
+                e.id
+                for e in tracker.events(event.commitment_id)
+                if not isinstance(e, StatusUpdate) and e.update_id == event.id
+            ),
+            None,
+        )
+    row = {c: doc.get(c) for c in EVENT_COLUMNS}
+    row["sources"] = [str(s) for s in getattr(event, "sources", ())]
+    row["note"] = doc.get("note", doc.get("reason") if row["type"] == "retraction" else "")
+    row["reason"] = doc.get("reason")
+    row["retracted_by"] = retracted_by
+    return row
+
+
+def _run_show(args: argparse.Namespace, ctx: Context) -> int:
+    tracker = _read_tracker(args, ctx, lambda _: [args.id])
+    commitment = tracker[args.id]
+    events = [_event_row(tracker, e) for e in tracker.events(commitment.id)]
+    row = (
+        _row(tracker.assess(commitment.id, as_of=args.as_of, known_on=args.known_on))
+        if commitment.made_on <= args.as_of
+        else None
+    )
+    if args.format == "json":
+        doc = {
+            "as_of": args.as_of.isoformat(),
+            "known_on": None if args.known_on is None else args.known_on.isoformat(),
+            "commitment": commitment_document(commitment),
+            "assessment": row,
+            "events": events,
+        }
+        ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    if args.format == "csv":
+        writer = csv.writer(ctx.out, lineterminator="\n")
+        writer.writerow(EVENT_COLUMNS)
+        for e in events:
+            writer.writerow(
+                [" ".join(e[c]) if c == "sources" else _cell(e[c]) for c in EVENT_COLUMNS]
+            )
+        return 0
+    out = ctx.out
+    out.write(f"{commitment.id}: {commitment.title}\n")
+    out.write(f"  made on {commitment.made_on}")
+    out.write(f" by {', '.join(commitment.parties)}\n" if commitment.parties else "\n")
+    if commitment.deadline is not None:
+        out.write(f"  deadline: {commitment.deadline.text}\n")
+    for source in commitment.sources:
+        out.write(f"  source: {source}\n")
+    if row is not None:
+        flags = " OVERDUE" if row["overdue"] else (" due" if row["due"] else "")
+        out.write(f"  status on {args.as_of}: {row['status']}{flags}\n")
+    out.write("timeline:\n" if events else "timeline: (no updates)\n")
+    for e in events:
+        if e["type"] == "retraction":
+            out.write(f"  {e['recorded_at']}  {e['id']}  retracts {e['update_id']}: {e['note']}\n")
+            continue
+        who = f" [{e['party']}]" if e["party"] else ""
+        gone = f" (retracted by {e['retracted_by']})" if e["retracted_by"] else ""
+        out.write(f"  {e['on']}  {e['id']}  {e['status']}{who}{gone}\n")
+        if e["note"]:
+            out.write(f"      {e['note']}\n")
+        for source in e["sources"]:
+            out.write(f"      source: {source}\n")
+    return 0
+
+
+# -- writes --------------------------------------------------------------------------
+
+
+def _open_for_write(args: argparse.Namespace, ctx: Context) -> cm.StoreTracker:
+    from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
+
+    return open_store(_need_store(args, ctx), lazy=True)
+
+
+def _record_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", nargs="?", help="the commitment id")
+    parser.add_argument("status", nargs="?", help="the new status, e.g. in_progress, fulfilled")
+    parser.add_argument("--on", type=parse_date, help="the date the status took effect")
+    parser.add_argument("--party", help="one of the commitment's parties (default: all)")
+    parser.add_argument(
+        "--source", action="append", default=[], help="a URL of evidence (repeatable)"
+    )
+    parser.add_argument("--note", default="", help="free text")
+    parser.add_argument("--reason", help="a short code: blocked, reversed, replaced, ...")
+    parser.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="record many updates from a CSV or JSON-lines file ('-' for stdin), all or none",
+    )
+    parser.add_argument(
+        "--batch-format",
+        choices=("auto", "csv", "jsonl"),
+        default="auto",
+        help="format of --batch (default: by extension, else sniffed)",
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _run_record(args: argparse.Namespace, ctx: Context) -> int:
+    if args.batch is not None:
+        if args.id or args.status or args.on:
+            msg = "record takes either ID STATUS --on DATE or --batch FILE, not both"
+            raise UsageError(msg)
+        return _run_batch(args, ctx)
+    if not args.id or not args.status or args.on is None:
+        msg = "record needs ID STATUS --on DATE (or --batch FILE)"
+        raise UsageError(msg)
+    with _open_for_write(args, ctx) as store:
+        update = store.record(
+            args.id,
+            args.status,
+            on=args.on,
+            sources=args.source,
+            note=args.note,
+            party=args.party,
+            reason=args.reason,
+        )
+    _report_event(ctx, args, update)
+    return 0
+
+
+def _report_event(ctx: Context, args: argparse.Namespace, event: Event) -> None:
+    if args.format == "json":
+        ctx.out.write(json.dumps(event_document(event), ensure_ascii=False) + "\n")
+    else:
+        ctx.out.write(f"{event.id}\n")
+
+
+def _batch_text(args: argparse.Namespace, ctx: Context) -> tuple[str, str]:
+    name: str = args.batch
+    if name == "-":
+        text = ctx.stdin.read()
+    else:
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"cannot read batch file {name!r}: {exc}"
+            raise UsageError(msg) from None
+    fmt: str = args.batch_format
+    if fmt == "auto":
+        suffix = Path(name).suffix.lower()
+        if suffix == ".csv":
+            fmt = "csv"
+        elif suffix in {".jsonl", ".ndjson", ".json"}:
+            fmt = "jsonl"
+        else:
+            fmt = "jsonl" if text.lstrip().startswith("{") else "csv"
+    return text, fmt
+
+
+def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, fields or an error message) for every non-blank batch line."""
+    if fmt == "jsonl":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                yield number, f"not valid JSON: {exc}"
+                continue
+            yield number, data if isinstance(data, dict) else "expected a JSON object"
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        missing = {"commitment_id", "status", "on"} - set(reader.fieldnames or ())
+        if missing:
+            yield 1, (
+                f"the CSV header must name commitment_id, status and on (missing "
+                f"{', '.join(sorted(missing))}); optional: "
+                f"{', '.join(sorted(BATCH_FIELDS - {'commitment_id', 'status', 'on'}))}"
+            )
+            return
+        start = reader.line_num + 1
+        for row in reader:
+            if None in row:
+                yield start, "more cells than the header has columns"
+            else:
+                yield start, {k: v for k, v in row.items() if v not in {None, ""}}
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        yield reader.line_num, f"not valid CSV: {exc}"
+
+
+def _batch_record(store: cm.StoreTracker, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - BATCH_FIELDS
+    if unknown:
+        msg = (
+            f"unknown field(s) {', '.join(sorted(unknown))}; allowed: "
+            f"{', '.join(sorted(BATCH_FIELDS))}"
+        )
+        raise UsageError(msg)
+    for name in ("commitment_id", "status", "on"):
+        if not isinstance(fields.get(name), str):
+            msg = f"{name} is required and must be a string"
+            raise UsageError(msg)
+    for name in ("party", "source", "note", "reason", "recorded_at", "update_id"):
+        if name in fields and not isinstance(fields[name], str | None):
+            msg = f"{name} must be a string"
+            raise UsageError(msg)
+    sources = fields.get("sources", [])
+    if isinstance(sources, str):
+        sources = sources.split()
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        msg = "sources must be a list of URL strings (or space-separated in CSV)"
+        raise UsageError(msg)
+    try:
+        on = parse_date(fields["on"])
+    except argparse.ArgumentTypeError as exc:
+        msg = f"on: {exc}"
+        raise UsageError(msg) from None
+    recorded_at = None
+    if fields.get("recorded_at"):
+        try:
+            recorded_at = dt.datetime.fromisoformat(fields["recorded_at"])
+        except ValueError:
+            recorded_at = None
+        if recorded_at is None or recorded_at.utcoffset() is None:
+            msg = "recorded_at must be an ISO date-time with offset, e.g. 2024-06-18T09:00:00+00:00"
+            raise UsageError(msg)
+    store.record(
+        fields["commitment_id"],
+        fields["status"],
+        on=on,
+        source=fields.get("source") or None,
+        sources=sources,
+        note=fields.get("note") or "",
+        party=fields.get("party") or None,
+        reason=fields.get("reason") or None,
+        recorded_at=recorded_at,
+        update_id=fields.get("update_id") or None,
+    )
+
+
+def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
+    text, fmt = _batch_text(args, ctx)
+    problems: list[str] = []
+    count = 0
+    with _open_for_write(args, ctx) as store:
+        try:
+            with store.transaction():
+                for number, item in _batch_lines(text, fmt):
+                    if isinstance(item, str):
+                        problems.append(f"line {number}: {item}")
+                        continue
+                    try:
+                        _batch_record(store, item)
+                    except (CommitmentsError, UsageError) as exc:
+                        problems.append(f"line {number}: {exc}")
+                    else:
+                        count += 1
+                if problems:
+                    raise Refused(problems)
+        except Refused:
+            for problem in problems:
+                ctx.err.write(f"commitments: {problem}\n")
+            ctx.err.write(
+                f"commitments: batch refused: {len(problems)} bad line(s); nothing recorded\n"
+            )
+            return 1
+    if args.format == "json":
+        ctx.out.write(json.dumps({"recorded": count}) + "\n")
+    else:
+        ctx.out.write(f"recorded {count} update(s)\n")
+    return 0
+
+
+def _retract_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("update_id", help="the id of the update to retract, e.g. ID:3")
+    parser.add_argument("--reason", required=True, help="why the update is withdrawn")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _run_retract(args: argparse.Namespace, ctx: Context) -> int:
+    with _open_for_write(args, ctx) as store:
+        retraction = store.retract(args.update_id, reason=args.reason)
+    _report_event(ctx, args, retraction)
+    return 0
+
+
+def parse_deadline(text: str, made_on: dt.date | None) -> cm.Deadline:
+    """A deadline from words (when the library can parse them) or ISO forms.
+
+    ISO forms: `YYYY-MM-DD` (that day), `by YYYY-MM-DD`, `YYYY-MM-DD to YYYY-MM-DD`.
+    """
+    parse = getattr(cm.Deadline, "parse", None)
+    if parse is not None:
+        deadline: cm.Deadline = parse(text, made_on=made_on)
+        return deadline
+    words = text.strip().split()
+    try:
+        if len(words) == 1:
+            return cm.Deadline.exact(dt.date.fromisoformat(words[0]), text)
+        if len(words) == 2 and words[0].lower() == "by":  # noqa: PLR2004
+            return cm.Deadline.by(dt.date.fromisoformat(words[1]), text)
+        if len(words) == 3 and words[1].lower() == "to":  # noqa: PLR2004
+            first, last = dt.date.fromisoformat(words[0]), dt.date.fromisoformat(words[2])
+            return cm.Deadline.window(first, last, text)
+    except ValueError:
+        pass
+    msg = (
+        f"cannot read deadline {text!r}; use YYYY-MM-DD, 'by YYYY-MM-DD' or "
+        "'YYYY-MM-DD to YYYY-MM-DD'"
+    )
+    raise cm.DeadlineError(msg)
+
+
+def _add_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--file", help="a JSON file: one commitment object or an array of them")
+    parser.add_argument("--id", help="a slug: letters, digits, '.', '_', '-'")
+    parser.add_argument("--title", help="what was pledged, in a line")
+    parser.add_argument("--made-on", type=parse_date, help="when it was pledged")
+    parser.add_argument("--party", action="append", default=[], help="a party code (repeatable)")
+    parser.add_argument("--deadline", help="e.g. 2026-12-31, 'by 2026-12-31'")
+    parser.add_argument("--description", default="")
+    parser.add_argument("--occasion", default="", help="e.g. the summit it was made at")
+    parser.add_argument("--area", action="append", default=[], help="a policy area (repeatable)")
+    parser.add_argument("--source", action="append", default=[], help="a URL (repeatable)")
+    parser.add_argument("--restates", action="append", default=[], help="an earlier commitment")
+
+
+def _run_add(args: argparse.Namespace, ctx: Context) -> int:
+    if args.file is not None:
+        if args.id or args.title or args.made_on:
+            msg = "add takes either --file or --id/--title/--made-on, not both"
+            raise UsageError(msg)
+        items = _commitments_from_file(args.file)
+    else:
+        if not args.id or not args.title or args.made_on is None:
+            msg = "add needs --id, --title and --made-on (or --file JSON)"
+            raise UsageError(msg)
+        deadline = None if args.deadline is None else parse_deadline(args.deadline, args.made_on)
+        items = [
+            cm.Commitment(
+                id=args.id,
+                title=args.title,
+                made_on=args.made_on,
+                parties=tuple(args.party),
+                description=args.description,
+                occasion=args.occasion,
+                areas=tuple(args.area),
+                deadline=deadline,
+                sources=tuple(args.source),
+                restates=tuple(args.restates),
+            )
+        ]
+    with _open_for_write(args, ctx) as store, store.transaction():
+        for commitment in items:
+            store.add(commitment)
+    for commitment in items:
+        ctx.out.write(f"{commitment.id}\n")
+    return 0
+
+
+def _commitments_from_file(name: str) -> list[cm.Commitment]:
+    try:
+        data = json.loads(Path(name).read_bytes())
+    except OSError as exc:
+        msg = f"cannot read {name!r}: {exc.strerror}"
+        raise UsageError(msg) from None
+    except (ValueError, RecursionError) as exc:
+        raise cm.CatalogError("$", f"{name} is not valid JSON: {exc}") from None
+    items = data if isinstance(data, list) else [data]
+    return [commitment_from_document(item, f"$[{i}]") for i, item in enumerate(items)]
+
+
+def _init_flags(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--seed", action="store_true", help="fill it with the seed catalog")
+    source.add_argument("--from", dest="catalog", help="fill it from a JSON catalog file")
+
+
+def _run_init(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments.store import create_store  # noqa: PLC0415 - keeps sqlite3 off import
+
+    path = _need_store(args, ctx)
+    tracker = _seed() if args.seed else (cm.load(args.catalog) if args.catalog else None)
+    with create_store(path, tracker) as store:
+        ctx.out.write(
+            f"created store {path} with {len(store)} commitments and "
+            f"{len(store.events())} events\n"
+        )
+    return 0
+
+
+def _import_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("catalog", help="a JSON catalog file (see `export`)")
+
+
+def _run_import(args: argparse.Namespace, ctx: Context) -> int:
+    tracker = cm.load(args.catalog)
+    with _open_for_write(args, ctx) as store:
+        store.import_tracker(tracker)
+    ctx.out.write(
+        f"imported {len(tracker)} commitments and {len(tracker.events())} events\n"
+    )
+    return 0
+
+
+def _export_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+
+
+def _run_export(args: argparse.Namespace, ctx: Context) -> int:
+    tracker = _read_tracker(args, ctx, None)
+    if args.output:
+        cm.dump(tracker, args.output)
+    else:
+        ctx.out.write(cm.dumps(tracker) + "\n")
+    return 0
+
+
+def _overdue_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when anything is overdue (for cron and CI)"
+    )
+
+
+def _due_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--within",
+        type=parse_within,
+        help="deadlines whose latest date is within this span from --as-of, e.g. 30d, 4w "
+        "(default: commitments inside their deadline window)",
+    )
+
+
+def _show_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="the commitment id")
+
+
+def _no_flags(_: argparse.ArgumentParser) -> None:
+    return None
+
+
+for _command in (
+    Command(
+        "status",
+        "every commitment with its status and deadline flags",
+        "commitments status --store tracker.db --as-of 2025-01-01 --format csv",
+        _no_flags,
+        _run_status,
+        query=True,
+    ),
+    Command(
+        "overdue",
+        "open commitments past their latest deadline date",
+        "commitments overdue --store tracker.db --check || echo 'something is overdue'",
+        _overdue_flags,
+        _run_overdue,
+        query=True,
+    ),
+    Command(
+        "due",
+        "open commitments due now, or due within a span",
+        "commitments due --within 30d --store tracker.db --format json",
+        _due_flags,
+        _run_due,
+        query=True,
+    ),
+    Command(
+        "fulfilled",
+        "commitments fulfilled on the as-of date",
+        "commitments fulfilled --store tracker.db --as-of 2024-12-31",
+        _no_flags,
+        _run_fulfilled,
+        query=True,
+    ),
+    Command(
+        "show",
+        "one commitment and its timeline, with sources",
+        "commitments show paris-2015-ndc --store tracker.db",
+        _show_flags,
+        _run_show,
+        query=True,
+    ),
+    Command(
+        "record",
+        "record a status update (or a batch of them, all or none)",
+        "commitments record paris-2015-ndc in_progress --on 2024-05-01 "
+        "--source https://example.org/news\n  commitments record --batch updates.csv",
+        _record_flags,
+        _run_record,
+    ),
+    Command(
+        "retract",
+        "retract a recorded update",
+        "commitments retract paris-2015-ndc:3 --reason 'the report was denied'",
+        _retract_flags,
+        _run_retract,
+    ),
+    Command(
+        "add",
+        "add a commitment from flags or a JSON file",
+        "commitments add --id c1 --title 'Halve emissions' --made-on 2024-01-10 "
+        "--deadline 'by 2030-12-31' --party EU",
+        _add_flags,
+        _run_add,
+    ),
+    Command(
+        "init",
+        "create a new store: empty, from the seed catalog or from a JSON catalog",
+        "commitments init --store tracker.db --from catalog.json",
+        _init_flags,
+        _run_init,
+    ),
+    Command(
+        "import",
+        "add a JSON catalog's commitments and events to the store, all or none",
+        "commitments import more.json --store tracker.db",
+        _import_flags,
+        _run_import,
+    ),
+    Command(
+        "export",
+        "write the store (or the seed catalog) as a JSON catalog",
+        "commitments export --store tracker.db -o catalog.json",
+        _export_flags,
+        _run_export,
+    ),
+):
+    register(_command)
+
+
+# -- the parser and the entry point --------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand."""
+    examples = "\n".join(f"  {c.examples}" for c in COMMANDS.values())
+    parser = _Parser(
+        prog="commitments",
+        description="Track commitments: query their status and record updates in a store.",
+        epilog=f"examples:\n{examples}\n\nstore: --store PATH, else ${ENV_STORE}; with neither, "
+        "queries read the bundled seed catalog.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {cm.__version__}")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--store", metavar="PATH", help=f"the store file (default: ${ENV_STORE})"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS.values():
+        sub = subparsers.add_parser(
+            command.name,
+            help=command.summary,
+            description=command.summary,
+            epilog=f"example:\n  {command.examples}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[common],
+        )
+        if command.query:
+            _query_flags(sub)
+        command.flags(sub)
+    return parser
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+    stdin: IO[str] | None = None,
+    environ: dict[str, str] | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """Run the command line; return the exit code. Expected errors become one line."""
+    ctx = Context(
+        out=sys.stdout if out is None else out,
+        err=sys.stderr if err is None else err,
+        environ=dict(os.environ) if environ is None else environ,
+        today=dt.datetime.now(dt.UTC).date() if today is None else today,
+        stdin=sys.stdin if stdin is None else stdin,
+    )
+    parser = build_parser()
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help and --version
+            return int(exc.code or 0)
+        if args.command is None:
+            parser.print_help(ctx.out)
+            return 2
+        if getattr(args, "as_of", "absent") is None:
+            args.as_of = ctx.today
+        return COMMANDS[args.command].run(args, ctx)
+    except UsageError as exc:
+        ctx.err.write(f"commitments: error: {exc}\n")
+        return 2
+    except (CommitmentsError, Refused) as exc:
+        ctx.err.write(f"commitments: refused: {exc}\n")
+        return 1
+    except StoreError as exc:  # pragma: no cover - StoreError is a CommitmentsError
+        ctx.err.write(f"commitments: {exc}\n")
+        return 1
+    except OSError as exc:
+        ctx.err.write(f"commitments: {exc}\n")
+        return 1
