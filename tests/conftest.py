@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 import commitments as cm
+from store_support import sample_tracker
 from strategies import FixedClock
 
 MADE = dt.date(2024, 5, 26)
@@ -52,3 +54,11 @@ def tracker(
     t.add(two_plus_two)
     t.add(fta_phase_two)
     return t
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """A store file holding the sample tracker of the store tests."""
+    path = tmp_path / "t.db"
+    cm.create_store(path, sample_tracker()).close()
+    return path

@@ -1,0 +1,48 @@
+"""Helpers of the store and CLI tests: a sample tracker and child processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import commitments as cm
+
+T0 = dt.datetime(2024, 6, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def fixed_clock() -> dt.datetime:
+    """A clock frozen at a known moment, so recorded_at values are reproducible."""
+    return T0
+
+
+def sample_tracker() -> cm.Tracker:
+    """Three commitments, parties, sources, progress, a retraction and a restatement."""
+    t = cm.Tracker(clock=fixed_clock)
+    t.add(
+        cm.Commitment(
+            id="ndc",
+            title="Cut emissions",
+            made_on=dt.date(2024, 1, 10),
+            parties=("EU", "CN"),
+            deadline=cm.Deadline.by(dt.date(2024, 12, 31)),
+            sources=(cm.Source(url="https://example.org/ndc", title="NDC"),),
+            areas=("climate",),
+        )
+    )
+    t.add(
+        cm.Commitment(
+            id="fund",
+            title="Fund the facility",
+            made_on=dt.date(2024, 2, 1),
+            deadline=cm.Deadline.window(dt.date(2024, 3, 1), dt.date(2024, 9, 30)),
+        )
+    )
+    t.add(cm.Commitment(id="fund-2", title="Fund again", made_on=dt.date(2024, 3, 1), restates="fund"))
+    t.record("ndc", "in_progress", on=dt.date(2024, 2, 1), source="https://example.org/a")
+    t.record("ndc", "stalled", on=dt.date(2024, 3, 1), party="CN", note="paused")
+    t.record("fund", "partially_fulfilled", on=dt.date(2024, 4, 1), progress=(3, 10))
+    t.record("fund", "fulfilled", on=dt.date(2024, 5, 1))
+    t.retract("fund:2", reason="report withdrawn", recorded_at=T0 + dt.timedelta(hours=1))
+    return t
+
+

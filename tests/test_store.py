@@ -1,0 +1,380 @@
+"""The SQLite store: round trips, refusals, concurrency, crash safety and bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from store_support import sample_tracker
+from hypothesis import given
+from hypothesis import strategies as st
+
+import commitments as cm
+from commitments import store as store_module
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+DAY = dt.date(2024, 6, 1)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": SRC}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class TestRoundTrip:
+    def test_store_dumps_to_the_same_catalog(self, tmp_path):
+        """A tracker written to a store and read back dumps to exactly the same JSON."""
+        tracker = sample_tracker()
+        path = tmp_path / "t.db"
+        cm.create_store(path, tracker).close()
+        with cm.open_store(path) as loaded:
+            assert cm.dumps(loaded) == cm.dumps(tracker)
+
+    def test_writes_round_trip(self, store_path):
+        """Updates recorded through the store survive reopening and match a JSON reload."""
+        with cm.open_store(store_path) as t:
+            t.record("fund-2", "in_progress", on=DAY, note="started", party=None)
+            t.retract("ndc:2", reason="misread")
+            expected = cm.dumps(t)
+        with cm.open_store(store_path) as again:
+            assert cm.dumps(again) == expected
+            assert cm.dumps(cm.loads(expected)) == expected
+
+    def test_open_store_is_lazy_in_the_package(self):
+        """`import commitments` does not import sqlite3; `cm.open_store` imports it on use."""
+        code = (
+            "import sys, commitments as cm; assert 'sqlite3' not in sys.modules; "
+            "cm.open_store; assert 'sqlite3' in sys.modules; print('ok')"
+        )
+        assert python(code).stdout.strip() == "ok"
+
+    def test_lazy_store_loads_on_demand(self, store_path):
+        """A lazy store loads only what is named, and answers as the full one does."""
+        with cm.open_store(store_path, lazy=True) as t:
+            assert len(t) == 0
+            assert t.status("ndc", as_of=DAY) == cm.open_store(store_path).status("ndc", as_of=DAY)
+            assert len(t) == 1
+            assert t.event("fund:1").commitment_id == "fund"
+
+    def test_select_ids_filters_on_deadlines(self, store_path):
+        """select_ids keeps commitments whose latest deadline date lies in the bounds."""
+        with cm.open_store(store_path, lazy=True) as t:
+            assert t.select_ids(latest_before=dt.date(2024, 12, 31)) == ["fund"]
+            assert t.select_ids(latest_from=dt.date(2024, 10, 1)) == ["ndc"]
+            assert t.select_ids(ever_status="fulfilled") == ["fund"]
+
+
+class TestWrites:
+    def test_refused_update_changes_nothing(self, store_path):
+        """A refused record leaves both the file and the in-memory tracker as they were."""
+        before = digest(store_path)
+        with cm.open_store(store_path) as t:
+            events = t.events()
+            with pytest.raises(cm.UpdateError):
+                t.record("ndc", "in_progress", on=dt.date(2020, 1, 1))
+            assert t.events() == events
+        assert digest(store_path) == before
+
+    def test_transaction_is_all_or_nothing(self, store_path):
+        """A failing transaction rolls back its earlier changes, in the file and in memory."""
+        with cm.open_store(store_path) as t:
+            before = cm.dumps(t)
+            with pytest.raises(cm.UnknownCommitmentError), t.transaction():
+                t.add(cm.Commitment(id="new", title="New", made_on=DAY))
+                t.record("new", "in_progress", on=DAY)
+                t.record("missing", "in_progress", on=DAY)
+            assert cm.dumps(t) == before
+            assert "new" not in t
+        with cm.open_store(store_path) as again:
+            assert cm.dumps(again) == before
+
+    def test_conflicting_writers_second_refused(self, store_path):
+        """Two updates valid alone but not together: the second writer gets a clear error."""
+        with cm.open_store(store_path) as first, cm.open_store(store_path) as second:
+            first.record("fund-2", "fulfilled", on=dt.date(2024, 5, 1))
+            with pytest.raises(cm.TransitionError, match="fulfilled"):
+                second.record("fund-2", "in_progress", on=dt.date(2024, 5, 2))
+            assert [e.status for e in second.events("fund-2")] == [cm.Status.FULFILLED]
+
+    def test_catch_up_sees_other_writers(self, store_path):
+        """A tracker picks up another process's updates before its own write and on refresh."""
+        with cm.open_store(store_path) as first, cm.open_store(store_path) as second:
+            first.add(cm.Commitment(id="late", title="Late", made_on=DAY))
+            first.record("late", "in_progress", on=DAY)
+            second.refresh()
+            assert second.status("late", as_of=DAY) is cm.Status.IN_PROGRESS
+            update = second.record("late", "stalled", on=DAY)
+            assert update.id == "late:2"
+
+    def test_duplicate_event_id_in_store(self, store_path):
+        """An explicit update id already in the store is refused as a duplicate."""
+        with cm.open_store(store_path, lazy=True) as t, pytest.raises(cm.DuplicateError):
+            t.record("fund-2", "in_progress", on=DAY, update_id="ndc:1")
+
+    def test_rows_are_append_only(self, store_path):
+        """The schema itself refuses to update or delete events."""
+        conn = sqlite3.connect(store_path)
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("DELETE FROM events")
+        conn.close()
+
+    def test_create_refuses_existing_file(self, store_path):
+        """Creating a store over an existing file is refused and the file kept."""
+        before = digest(store_path)
+        with pytest.raises(cm.StoreError, match="already exists"):
+            cm.create_store(store_path)
+        assert digest(store_path) == before
+
+    def test_closed_store_refuses_writes(self, store_path):
+        """Writing to a closed store raises StoreError."""
+        t = cm.open_store(store_path)
+        t.close()
+        with pytest.raises(cm.StoreError, match="closed"):
+            t.record("ndc", "in_progress", on=DAY)
+
+
+class TestBadFiles:
+    def test_not_a_database(self, tmp_path):
+        """A text file is refused as not a store and left unchanged."""
+        path = tmp_path / "notes.db"
+        path.write_text("hello")
+        with pytest.raises(cm.StoreError, match="not a commitments store"):
+            cm.open_store(path)
+        assert path.read_text() == "hello"
+
+    def test_foreign_sqlite_database(self, tmp_path):
+        """An SQLite file of another application is refused and left unchanged."""
+        path = tmp_path / "other.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE x (y)")
+        conn.commit()
+        conn.close()
+        before = digest(path)
+        with pytest.raises(cm.StoreError, match="not a commitments store"):
+            cm.open_store(path)
+        assert digest(path) == before
+
+    def test_newer_schema(self, store_path):
+        """A store with a newer schema version is refused and left unchanged."""
+        conn = sqlite3.connect(store_path)
+        conn.execute(f"PRAGMA user_version={store_module.SCHEMA_VERSION + 1}")
+        conn.close()
+        before = digest(store_path)
+        with pytest.raises(cm.StoreError, match="newer"):
+            cm.open_store(store_path)
+        assert digest(store_path) == before
+
+    def test_missing_file(self, tmp_path):
+        """A missing store is refused with a hint to create one, and not created."""
+        with pytest.raises(cm.StoreError, match="init"):
+            cm.open_store(tmp_path / "nope.db")
+        assert not (tmp_path / "nope.db").exists()
+
+    def test_corrupted_row(self, store_path):
+        """A row whose JSON document is broken gives a StoreError naming the row."""
+        conn = sqlite3.connect(store_path)
+        conn.execute("DROP TRIGGER events_append_only_u")
+        conn.execute("UPDATE events SET doc = '{' WHERE seq = 1")
+        conn.commit()
+        conn.close()
+        with pytest.raises(cm.StoreError, match="corrupted"):
+            cm.open_store(store_path)
+
+    def test_forward_migration(self, store_path, monkeypatch):
+        """An older store is migrated forward in one transaction when opened."""
+        monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+        monkeypatch.setattr(
+            store_module,
+            "MIGRATIONS",
+            {1: lambda conn: conn.execute("CREATE TABLE notes (x TEXT) STRICT")},
+        )
+        cm.open_store(store_path).close()
+        conn = sqlite3.connect(store_path)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+        conn.close()
+
+
+WRITER = """
+import datetime as dt, sys
+import commitments as cm
+path, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with cm.open_store(path, lazy=True) as t:
+    for i in range(count):
+        t.record(f"c{i % 4}", ("in_progress", "stalled")[i % 2], on=dt.date(2024, 6, 1),
+                 update_id=f"w{worker}-{i}")
+print("done")
+"""
+
+RACER = """
+import datetime as dt, sys
+import commitments as cm
+path, day = sys.argv[1], int(sys.argv[2])
+with cm.open_store(path, lazy=True) as t:
+    try:
+        t.record("race", "fulfilled", on=dt.date(2024, 6, day))
+    except cm.UpdateError as exc:
+        print("refused", exc)
+    else:
+        print("recorded")
+"""
+
+CRASHER = """
+import datetime as dt, sys
+import commitments as cm
+with cm.open_store(sys.argv[1], lazy=True) as t:
+    for i in range(100000):
+        u = t.record("c0", ("in_progress", "stalled")[i % 2], on=dt.date(2024, 6, 1),
+                     note="x" * 2000)
+        print(u.id, flush=True)
+"""
+
+
+def empty_store(directory: Path, ids: list[str]) -> Path:
+    path = directory / "shared.db"
+    with cm.create_store(path) as t:
+        for cid in ids:
+            t.add(cm.Commitment(id=cid, title=cid, made_on=dt.date(2024, 1, 1)))
+    return path
+
+
+class TestConcurrency:
+    def test_four_writers_lose_nothing(self, tmp_path):
+        """4 processes x 500 updates into one store: every update lands exactly once."""
+        path = empty_store(tmp_path, ["c0", "c1", "c2", "c3"])
+        env = {**os.environ, "PYTHONPATH": SRC}
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(path), str(w), "500"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for w in range(4)
+        ]
+        outputs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
+        with cm.open_store(path) as t:
+            ids = {e.id for e in t.events()}
+        assert ids == {f"w{w}-{i}" for w in range(4) for i in range(500)}
+
+    def test_racing_terminal_updates_one_wins(self, tmp_path):
+        """Four processes race to mark one commitment fulfilled: exactly one succeeds."""
+        path = empty_store(tmp_path, ["race"])
+        env = {**os.environ, "PYTHONPATH": SRC}
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACER, str(path), str(day)],
+                env=env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for day in (2, 3, 4, 5)
+        ]
+        outcomes = [p.communicate(timeout=60)[0].split()[0] for p in procs]
+        assert sorted(outcomes) == ["recorded", "refused", "refused", "refused"]
+        with cm.open_store(path) as t:
+            assert len(t.events("race")) == 1
+
+
+class TestCrashSafety:
+    def test_sigkill_mid_write_keeps_acknowledged_updates(self, tmp_path):
+        """A writer killed mid-stream leaves a store holding every acknowledged update."""
+        path = empty_store(tmp_path, ["c0"])
+        env = {**os.environ, "PYTHONPATH": SRC}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CRASHER, str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        acknowledged = [proc.stdout.readline().strip() for _ in range(150)]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        acknowledged += [line.strip() for line in proc.stdout if line.strip()]
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+        with cm.open_store(path) as t:
+            stored = [e.id for e in t.events()]
+            assert all(e.note == "x" * 2000 for e in t.events())
+        assert stored[: len(acknowledged)] == acknowledged
+        assert len(stored) <= len(acknowledged) + 1
+
+
+def mutate(data: bytes, edits: list[tuple[int, int]], cut: int | None) -> bytes:
+    buffer = bytearray(data if cut is None else data[: cut % (len(data) + 1)])
+    for position, value in edits:
+        if buffer:
+            buffer[position % len(buffer)] = value
+    return bytes(buffer)
+
+
+@pytest.fixture(scope="module")
+def store_bytes(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("fuzz") / "seed.db"
+    cm.create_store(path, sample_tracker()).close()
+    return path.read_bytes()
+
+
+class TestStoreFuzz:
+    @given(
+        edits=st.lists(
+            st.tuples(
+                st.one_of(st.integers(0, 99), st.integers(0, 1 << 16)), st.integers(0, 255)
+            ),
+            min_size=1,
+            max_size=8,
+        ),
+        cut=st.none() | st.integers(0, 1 << 16),
+    )
+    def test_mutated_store_files(self, store_bytes, edits, cut):
+        """A mutated store opens or raises StoreError, and the file is never modified."""
+        data = mutate(store_bytes, edits, cut)
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "m.db"
+            path.write_bytes(data)
+            try:
+                with cm.open_store(path) as t:
+                    cm.to_document(t)
+            except cm.StoreError:
+                pass
+            assert path.read_bytes() == data
+
+
+class TestCatalogFuzz:
+    @given(
+        edits=st.lists(st.tuples(st.integers(0, 1 << 12), st.integers(32, 126)), max_size=6),
+        cut=st.none() | st.integers(0, 1 << 12),
+    )
+    def test_mutated_catalogs(self, edits, cut):
+        """A mutated catalog loads or raises a CommitmentsError, never anything else."""
+        text = cm.dumps(sample_tracker()).encode()
+        data = mutate(text, edits, cut)
+        try:
+            loaded = cm.loads(data)
+        except cm.CommitmentsError:
+            return
+        assert json.loads(cm.dumps(loaded))["schema_version"] == 1
