@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import commitments as cm
@@ -37,7 +40,9 @@ def sample_tracker() -> cm.Tracker:
             deadline=cm.Deadline.window(dt.date(2024, 3, 1), dt.date(2024, 9, 30)),
         )
     )
-    t.add(cm.Commitment(id="fund-2", title="Fund again", made_on=dt.date(2024, 3, 1), restates="fund"))
+    t.add(
+        cm.Commitment(id="fund-2", title="Fund again", made_on=dt.date(2024, 3, 1), restates="fund")
+    )
     t.record("ndc", "in_progress", on=dt.date(2024, 2, 1), source="https://example.org/a")
     t.record("ndc", "stalled", on=dt.date(2024, 3, 1), party="CN", note="paused")
     t.record("fund", "partially_fulfilled", on=dt.date(2024, 4, 1), progress=(3, 10))
@@ -46,3 +51,22 @@ def sample_tracker() -> cm.Tracker:
     return t
 
 
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def spawn(*args: str) -> subprocess.Popen[str]:
+    """Start this interpreter (with this source tree first on the path), piping output."""
+    return subprocess.Popen(
+        [sys.executable, *args],
+        env={**os.environ, "PYTHONPATH": SRC},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def python(*args: str, timeout: float = 60) -> tuple[int, str, str]:
+    """Run this interpreter to completion: (exit code, stdout, stderr)."""
+    proc = spawn(*args)
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err

@@ -5,40 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from store_support import sample_tracker
 from hypothesis import given
 from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import store as store_module
+from store_support import python, sample_tracker, spawn
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
 DAY = dt.date(2024, 6, 1)
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": SRC}
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 class TestRoundTrip:
@@ -66,7 +50,7 @@ class TestRoundTrip:
             "import sys, commitments as cm; assert 'sqlite3' not in sys.modules; "
             "cm.open_store; assert 'sqlite3' in sys.modules; print('ok')"
         )
-        assert python(code).stdout.strip() == "ok"
+        assert python("-c", code)[1].strip() == "ok"
 
     def test_lazy_store_loads_on_demand(self, store_path):
         """A lazy store loads only what is named, and answers as the full one does."""
@@ -84,6 +68,13 @@ class TestRoundTrip:
             assert t.select_ids(ever_status="fulfilled") == ["fund"]
 
 
+def add_then_fail(t: cm.StoreTracker) -> None:
+    with t.transaction():
+        t.add(cm.Commitment(id="new", title="New", made_on=DAY))
+        t.record("new", "in_progress", on=DAY)
+        t.record("missing", "in_progress", on=DAY)
+
+
 class TestWrites:
     def test_refused_update_changes_nothing(self, store_path):
         """A refused record leaves both the file and the in-memory tracker as they were."""
@@ -99,10 +90,8 @@ class TestWrites:
         """A failing transaction rolls back its earlier changes, in the file and in memory."""
         with cm.open_store(store_path) as t:
             before = cm.dumps(t)
-            with pytest.raises(cm.UnknownCommitmentError), t.transaction():
-                t.add(cm.Commitment(id="new", title="New", made_on=DAY))
-                t.record("new", "in_progress", on=DAY)
-                t.record("missing", "in_progress", on=DAY)
+            with pytest.raises(cm.UnknownCommitmentError):
+                add_then_fail(t)
             assert cm.dumps(t) == before
             assert "new" not in t
         with cm.open_store(store_path) as again:
@@ -262,17 +251,7 @@ class TestConcurrency:
     def test_four_writers_lose_nothing(self, tmp_path):
         """4 processes x 500 updates into one store: every update lands exactly once."""
         path = empty_store(tmp_path, ["c0", "c1", "c2", "c3"])
-        env = {**os.environ, "PYTHONPATH": SRC}
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", WRITER, str(path), str(w), "500"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for w in range(4)
-        ]
+        procs = [spawn("-c", WRITER, str(path), str(w), "500") for w in range(4)]
         outputs = [p.communicate(timeout=120) for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
         with cm.open_store(path) as t:
@@ -282,16 +261,7 @@ class TestConcurrency:
     def test_racing_terminal_updates_one_wins(self, tmp_path):
         """Four processes race to mark one commitment fulfilled: exactly one succeeds."""
         path = empty_store(tmp_path, ["race"])
-        env = {**os.environ, "PYTHONPATH": SRC}
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", RACER, str(path), str(day)],
-                env=env,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            for day in (2, 3, 4, 5)
-        ]
+        procs = [spawn("-c", RACER, str(path), str(day)) for day in (2, 3, 4, 5)]
         outcomes = [p.communicate(timeout=60)[0].split()[0] for p in procs]
         assert sorted(outcomes) == ["recorded", "refused", "refused", "refused"]
         with cm.open_store(path) as t:
@@ -302,13 +272,7 @@ class TestCrashSafety:
     def test_sigkill_mid_write_keeps_acknowledged_updates(self, tmp_path):
         """A writer killed mid-stream leaves a store holding every acknowledged update."""
         path = empty_store(tmp_path, ["c0"])
-        env = {**os.environ, "PYTHONPATH": SRC}
-        proc = subprocess.Popen(
-            [sys.executable, "-c", CRASHER, str(path)],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        proc = spawn("-c", CRASHER, str(path))
         assert proc.stdout is not None
         acknowledged = [proc.stdout.readline().strip() for _ in range(150)]
         proc.send_signal(signal.SIGKILL)
@@ -342,9 +306,7 @@ def store_bytes(tmp_path_factory) -> bytes:
 class TestStoreFuzz:
     @given(
         edits=st.lists(
-            st.tuples(
-                st.one_of(st.integers(0, 99), st.integers(0, 1 << 16)), st.integers(0, 255)
-            ),
+            st.tuples(st.one_of(st.integers(0, 99), st.integers(0, 1 << 16)), st.integers(0, 255)),
             min_size=1,
             max_size=8,
         ),

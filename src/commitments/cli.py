@@ -8,6 +8,7 @@ Each subcommand is a `Command` (its flags and its run function) registered in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -255,7 +256,9 @@ def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
         ctx.out.write("  ".join([*cells, str(line[-1])]).rstrip() + "\n")
 
 
-def _assess_rows(tracker: Tracker, ids: list[str], args: argparse.Namespace) -> list[dict[str, Any]]:
+def _assess_rows(
+    tracker: Tracker, ids: list[str], args: argparse.Namespace
+) -> list[dict[str, Any]]:
     return [_row(tracker.assess(i, as_of=args.as_of, known_on=args.known_on)) for i in ids]
 
 
@@ -286,9 +289,7 @@ def _run_status(args: argparse.Namespace, ctx: Context) -> int:
 
 def _run_overdue(args: argparse.Namespace, ctx: Context) -> int:
     day = args.as_of
-    tracker = _read_tracker(
-        args, ctx, lambda s: s.select_ids(made_by=day, latest_before=day)
-    )
+    tracker = _read_tracker(args, ctx, lambda s: s.select_ids(made_by=day, latest_before=day))
     ids = [c.id for c in tracker.overdue(as_of=day, known_on=args.known_on)]
     _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
     return 1 if args.check and ids else 0
@@ -308,9 +309,7 @@ def _run_due(args: argparse.Namespace, ctx: Context) -> int:
 
 def _run_fulfilled(args: argparse.Namespace, ctx: Context) -> int:
     day = args.as_of
-    tracker = _read_tracker(
-        args, ctx, lambda s: s.select_ids(made_by=day, ever_status="fulfilled")
-    )
+    tracker = _read_tracker(args, ctx, lambda s: s.select_ids(made_by=day, ever_status="fulfilled"))
     ids = [c.id for c in tracker.fulfilled(as_of=day, known_on=args.known_on)]
     _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
     return 0
@@ -507,10 +506,13 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
     try:
         missing = {"commitment_id", "status", "on"} - set(reader.fieldnames or ())
         if missing:
-            yield 1, (
-                f"the CSV header must name commitment_id, status and on (missing "
-                f"{', '.join(sorted(missing))}); optional: "
-                f"{', '.join(sorted(BATCH_FIELDS - {'commitment_id', 'status', 'on'}))}"
+            yield (
+                1,
+                (
+                    f"the CSV header must name commitment_id, status and on (missing "
+                    f"{', '.join(sorted(missing))}); optional: "
+                    f"{', '.join(sorted(BATCH_FIELDS - {'commitment_id', 'status', 'on'}))}"
+                ),
             )
             return
         start = reader.line_num + 1
@@ -574,6 +576,11 @@ def _batch_record(store: cm.StoreTracker, fields: dict[str, Any]) -> None:
     )
 
 
+def _refuse_if(problems: list[str]) -> None:
+    if problems:
+        raise Refused(problems)
+
+
 def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
     text, fmt = _batch_text(args, ctx)
     problems: list[str] = []
@@ -591,8 +598,7 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
                         problems.append(f"line {number}: {exc}")
                     else:
                         count += 1
-                if problems:
-                    raise Refused(problems)
+                _refuse_if(problems)
         except Refused:
             for problem in problems:
                 ctx.err.write(f"commitments: {problem}\n")
@@ -719,8 +725,7 @@ def _run_init(args: argparse.Namespace, ctx: Context) -> int:
     tracker = _seed() if args.seed else (cm.load(args.catalog) if args.catalog else None)
     with create_store(path, tracker) as store:
         ctx.out.write(
-            f"created store {path} with {len(store)} commitments and "
-            f"{len(store.events())} events\n"
+            f"created store {path} with {len(store)} commitments and {len(store.events())} events\n"
         )
     return 0
 
@@ -733,9 +738,7 @@ def _run_import(args: argparse.Namespace, ctx: Context) -> int:
     tracker = cm.load(args.catalog)
     with _open_for_write(args, ctx) as store:
         store.import_tracker(tracker)
-    ctx.out.write(
-        f"imported {len(tracker)} commitments and {len(tracker.events())} events\n"
-    )
+    ctx.out.write(f"imported {len(tracker)} commitments and {len(tracker.events())} events\n")
     return 0
 
 
@@ -879,9 +882,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {cm.__version__}")
     common = _Parser(add_help=False)
-    common.add_argument(
-        "--store", metavar="PATH", help=f"the store file (default: ${ENV_STORE})"
-    )
+    common.add_argument("--store", metavar="PATH", help=f"the store file (default: ${ENV_STORE})")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS.values():
         sub = subparsers.add_parser(
@@ -918,7 +919,8 @@ def run(
     parser = build_parser()
     try:
         try:
-            args = parser.parse_args(argv)
+            with contextlib.redirect_stdout(ctx.out):
+                args = parser.parse_args(argv)
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0)
         if args.command is None:

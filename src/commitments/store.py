@@ -20,7 +20,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from commitments.catalog import (
     commitment_document,
@@ -283,7 +283,7 @@ class StoreTracker(Tracker):
         self._last_commitment = 0
         self._last_event = 0
 
-    def __enter__(self) -> StoreTracker:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:

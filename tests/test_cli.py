@@ -1,0 +1,306 @@
+"""The command line: queries, writes, batches, formats, exit codes and bad input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import commitments as cm
+from commitments import cli
+from store_support import python, sample_tracker
+
+TODAY = dt.date(2025, 1, 15)
+
+
+def run(*argv: str, environ=None, stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(
+        list(argv),
+        out=out,
+        err=err,
+        stdin=io.StringIO(stdin),
+        environ={} if environ is None else environ,
+        today=TODAY,
+    )
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def db(store_path) -> str:
+    return str(store_path)
+
+
+def digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+class TestQueries:
+    def test_status_json(self, db):
+        """`status --format json` lists every commitment made by the as-of date."""
+        code, out, _ = run("status", "--store", db, "--as-of", "2024-10-01", "--format", "json")
+        doc = json.loads(out)
+        assert code == 0
+        assert doc["as_of"] == "2024-10-01"
+        assert [r["id"] for r in doc["commitments"]] == ["ndc", "fund", "fund-2"]
+        assert list(doc["commitments"][0]) == list(cli.COLUMNS)
+
+    def test_status_csv(self, db):
+        """`status --format csv` has the documented header and one row per commitment."""
+        _, out, _ = run("status", "--store", db, "--as-of", "2024-10-01", "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert tuple(rows[0]) == cli.COLUMNS
+        assert {r["id"]: r["overdue"] for r in rows} == {
+            "ndc": "false",
+            "fund": "false",
+            "fund-2": "false",
+        }
+
+    def test_overdue_check_exit_codes(self, db):
+        """`overdue --check` exits 1 when something is overdue and 0 when nothing is."""
+        assert run("overdue", "--store", db, "--as-of", "2025-01-01", "--check")[0] == 1
+        assert run("overdue", "--store", db, "--as-of", "2024-06-01", "--check")[0] == 0
+
+    def test_due_within(self, db):
+        """`due --within 30d` keeps open commitments whose latest date falls in the span."""
+        _, out, _ = run("due", "--store", db, "--as-of", "2024-12-10", "--within", "30d")
+        assert "ndc" in out
+        _, out, _ = run("due", "--store", db, "--as-of", "2024-11-10", "--within", "30d")
+        assert "ndc" not in out
+
+    def test_known_on_hides_later_recording(self, db):
+        """`--known-on` before anything was recorded shows commitments as pledged."""
+        _, out, _ = run(
+            "status", "--store", db, "--as-of", "2024-10-01", "--known-on", "2024-05-31",
+            "--format", "json",
+        )  # fmt: skip
+        assert {r["status"] for r in json.loads(out)["commitments"]} == {"pledged"}
+
+    def test_fulfilled_and_show(self, db):
+        """`fulfilled` lists fulfilled ones; `show` gives the timeline with sources."""
+        assert run("fulfilled", "--store", db)[1].strip() == "(none)"
+        code, out, _ = run("show", "ndc", "--store", db, "--format", "json")
+        doc = json.loads(out)
+        assert code == 0
+        assert [e["id"] for e in doc["events"]] == ["ndc:1", "ndc:2"]
+        assert doc["events"][0]["sources"] == ["https://example.org/a"]
+        text = run("show", "fund", "--store", db)[1]
+        assert "retracted by fund:3" in text
+
+    def test_store_from_environment(self, db):
+        """COMMITMENTS_STORE selects the store when --store is absent."""
+        code, out, _ = run("status", "--format", "csv", environ={cli.ENV_STORE: db})
+        assert code == 0
+        assert "ndc" in out
+
+    def test_no_store_and_no_seed(self):
+        """Without a store a query reads the seed catalog, or says how to pass one."""
+        if hasattr(cm, "seed_catalog"):
+            assert run("status")[0] == 0
+        else:
+            code, _, err = run("status")
+            assert code == 2
+            assert "--store" in err
+
+
+class TestWrites:
+    def test_record_then_status(self, db):
+        """`record` prints the new update id and the status reflects it."""
+        code, out, _ = run("record", "fund-2", "in_progress", "--on", "2024-06-01", "--store", db)
+        assert (code, out.strip()) == (0, "fund-2:1")
+        _, out, _ = run("status", "--store", db, "--format", "json")
+        rows = {r["id"]: r for r in json.loads(out)["commitments"]}
+        assert rows["fund-2"]["status"] == "in_progress"
+
+    def test_refused_record_exits_1(self, db):
+        """A refused update exits 1 with one line on stderr and leaves the store alone."""
+        before = digest(db)
+        code, _, err = run("record", "ndc", "in_progress", "--on", "2020-01-01", "--store", db)
+        assert code == 1
+        assert err.count("\n") == 1
+        assert "precedes" in err
+        assert digest(db) == before
+
+    def test_usage_errors_exit_2(self, db):
+        """Bad flags exit 2 with a single line naming what is allowed."""
+        code, _, err = run("record", "ndc", "x", "--on", "June", "--store", db)
+        assert code == 2
+        assert "YYYY-MM-DD" in err
+        assert err.count("\n") == 1
+        assert run("status", "--format", "xml", "--store", db)[0] == 2
+
+    def test_write_without_store_explains_init(self):
+        """A write with no store says how to create one."""
+        code, _, err = run("record", "ndc", "fulfilled", "--on", "2024-06-01")
+        assert code == 2
+        assert "commitments init" in err
+
+    def test_add_retract_and_export_import(self, db, tmp_path):
+        """add, retract, export and import round trip through a new store."""
+        code, _, _ = run(
+            "add", "--store", db, "--id", "c9", "--title", "New", "--made-on", "2024-01-01",
+            "--deadline", "by 2024-12-31", "--party", "EU",
+        )  # fmt: skip
+        assert code == 0
+        assert run("retract", "ndc:1", "--reason", "denied", "--store", db)[0] == 0
+        exported = run("export", "--store", db)[1]
+        catalog = tmp_path / "c.json"
+        catalog.write_text(exported)
+        other = str(tmp_path / "other.db")
+        assert run("init", "--store", other)[0] == 0
+        assert run("import", str(catalog), "--store", other)[0] == 0
+        assert run("export", "--store", other)[1] == exported
+
+    def test_init_refuses_existing(self, db):
+        """`init` never overwrites an existing file."""
+        assert run("init", "--store", db)[0] == 1
+
+    def test_add_from_file(self, db, tmp_path):
+        """`add --file` adds every commitment in a JSON array, all or none."""
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps([{"id": "a1", "title": "A", "made_on": "2024-01-01"}]))
+        assert run("add", "--file", str(path), "--store", db) == (0, "a1\n", "")
+        assert run("add", "--file", str(path), "--store", db)[0] == 1
+
+    def test_help_everywhere_has_examples(self):
+        """`--help` works for the tool and every subcommand, with an example."""
+        for name in ("", *cli.COMMANDS):
+            code, out, _ = run(*([name] if name else []), "--help")
+            assert code == 0
+            assert "example" in out
+
+    def test_python_dash_m_and_light_import(self):
+        """`python -m commitments` runs, and `import commitments` skips the CLI's imports."""
+        assert python("-m", "commitments", "--version")[0] == 0
+        check = "import sys, commitments; print(sorted({'argparse', 'sqlite3'} & set(sys.modules)))"
+        assert python("-c", check)[1].strip() == "[]"
+
+
+class TestBatch:
+    def test_csv_batch_all_applied(self, db, tmp_path):
+        """A valid CSV batch records every line in one go."""
+        path = tmp_path / "b.csv"
+        path.write_text(
+            "commitment_id,status,on,note,source\n"
+            "fund-2,in_progress,2024-04-01,started,https://example.org/x\n"
+            "fund-2,stalled,2024-05-01,,\n"
+        )
+        assert run("record", "--batch", str(path), "--store", db)[0] == 0
+        with cm.open_store(db) as t:
+            assert [e.status for e in t.events("fund-2")] == [
+                cm.Status.IN_PROGRESS,
+                cm.Status.STALLED,
+            ]
+
+    def test_bad_lines_refuse_the_whole_batch(self, db):
+        """Any refused line refuses the batch; each is reported with its line number."""
+        before = digest(db)
+        lines = [
+            json.dumps({"commitment_id": "fund-2", "status": "in_progress", "on": "2024-04-01"}),
+            "",
+            json.dumps({"commitment_id": "nope", "status": "in_progress", "on": "2024-04-01"}),
+            "{not json",
+            json.dumps(
+                {"commitment_id": "fund-2", "status": "stalled", "on": "2024-05-01", "x": 1}
+            ),
+        ]
+        code, _, err = run("record", "--batch", "-", "--store", db, stdin="\n".join(lines))
+        assert code == 1
+        assert [line.split(":")[1].strip() for line in err.splitlines()[:3]] == [
+            "line 3",
+            "line 4",
+            "line 5",
+        ]
+        assert "nothing recorded" in err
+        assert digest(db) == before
+
+    def test_batch_lines_validate_against_each_other(self, db):
+        """Lines of a batch see the earlier lines: two terminal updates conflict."""
+        text = "commitment_id,status,on\nfund-2,fulfilled,2024-04-01\nfund-2,broken,2024-05-01\n"
+        code, _, err = run("record", "--batch", "-", "--store", db, stdin=text)
+        assert code == 1
+        assert "line 3" in err
+
+
+def _cli_batch_inputs():
+    valid_csv = "commitment_id,status,on,party,note\nndc,in_progress,2024-04-01,EU,ok\n"
+    valid_jsonl = json.dumps({"commitment_id": "fund-2", "status": "stalled", "on": "2024-04-01"})
+    base = st.sampled_from([valid_csv, valid_jsonl])
+    return st.tuples(
+        base,
+        st.lists(st.tuples(st.integers(0, 200), st.characters(codec="utf-8")), max_size=6),
+    )
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "t.db"
+    cm.create_store(path, sample_tracker()).close()
+    return path
+
+
+class TestCliFuzz:
+    @given(case=_cli_batch_inputs())
+    def test_mutated_batches(self, template, case):
+        """A mutated batch exits 0, 1 or 2 with clean messages; refused ones change nothing."""
+        text, edits = case
+        chars = list(text)
+        for position, char in edits:
+            chars[position % len(chars)] = char
+        mutated = "".join(chars)
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "t.db"
+            path.write_bytes(template.read_bytes())
+            before = digest(str(path))
+            code, _, err = run("record", "--batch", "-", "--store", str(path), stdin=mutated)
+            assert code in {0, 1, 2}
+            assert "Traceback" not in err
+            assert "internal error" not in err
+            if code != 0:
+                assert digest(str(path)) == before
+                assert err.startswith("commitments: ")
+
+    @given(
+        args=st.lists(
+            st.sampled_from(
+                [
+                    "status",
+                    "overdue",
+                    "due",
+                    "show",
+                    "record",
+                    "ndc",
+                    "--as-of",
+                    "2024-13-01",
+                    "--within",
+                    "x",
+                    "--format",
+                    "json",
+                    "--check",
+                    "--on",
+                    "2024-06-01",
+                    "fulfilled",
+                ]
+            ),
+            max_size=6,
+        )
+    )
+    def test_random_argument_lists(self, template, args):
+        """Random argument lists end in an exit code and one-line errors, never a crash."""
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "t.db"
+            path.write_bytes(template.read_bytes())
+            before = digest(str(path))
+            code, _, err = run(*args, "--store", str(path)) if args else run()
+            assert code in {0, 1, 2}
+            assert "internal error" not in err
+            if code != 0 or "record" not in args:
+                assert digest(str(path)) == before
