@@ -7,7 +7,7 @@ that this package does not import.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import typing
 
 from commitments.assessment import Assessment, assess
 from commitments.catalog import dump, dumps, from_document, load, loads, to_document
@@ -48,14 +48,14 @@ from commitments.status import OPEN_STATUSES, Status
 from commitments.tracker import Tracker
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from commitments.store import StoreTracker, create_store, open_store
 
 # The SQLite store is imported on first use, so `import commitments` stays light.
 _LAZY_STORE = frozenset({"StoreTracker", "create_store", "open_store"})
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - lazily imported objects of any type
+def __getattr__(name: str) -> typing.Any:  # noqa: ANN401 - lazily imported objects of any type
     # importlib.metadata costs tens of milliseconds; pay it only when asked.
     if name == "__version__":
         import importlib.metadata  # noqa: PLC0415

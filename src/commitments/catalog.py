@@ -525,7 +525,7 @@ def workflow_from_document(data: object) -> Workflow:
 
 def commitment_document(commitment: Commitment) -> dict[str, Any]:
     """One entry of a catalog's `commitments` array."""
-    doc: dict[str, Any] = converter.unstructure(commitment)
+    doc: dict[str, Any] = converter().unstructure(commitment)
     return doc
 
 
