@@ -80,6 +80,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+class _Version(argparse.Action):
+    """Print the version; looked up only when asked (metadata is slow to import)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        parser.exit(message=f"{parser.prog} {cm.__version__}\n")
+
+
 @attrs.frozen
 class Context:
     """What a command may touch: its streams, environment and today's date."""
@@ -171,15 +178,22 @@ def _seed() -> Tracker:
 
 
 def _read_tracker(
-    args: argparse.Namespace, ctx: Context, select: Callable[[cm.StoreTracker], list[str]] | None
+    args: argparse.Namespace,
+    ctx: Context,
+    select: Callable[[cm.StoreTracker], list[str]] | None,
+    *,
+    details: bool = False,
 ) -> Tracker:
-    """The tracker to query: the store (loading what `select` names, or all) or the seed."""
+    """The tracker to query: the store (loading what `select` names, or all) or the seed.
+
+    Without `details` stored events come without notes and sources (statuses only).
+    """
     path = _store_path(args, ctx)
     if path is None:
         return _seed()
     from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
 
-    store = open_store(path, lazy=True)
+    store = open_store(path, lazy=True, details=details)
     with store:
         store.load(None if select is None else select(store))
     return store
@@ -352,7 +366,7 @@ def _event_row(tracker: Tracker, event: Event) -> dict[str, Any]:
 
 
 def _run_show(args: argparse.Namespace, ctx: Context) -> int:
-    tracker = _read_tracker(args, ctx, lambda _: [args.id])
+    tracker = _read_tracker(args, ctx, lambda _: [args.id], details=True)
     commitment = tracker[args.id]
     events = [_event_row(tracker, e) for e in tracker.events(commitment.id)]
     row = (
@@ -410,7 +424,7 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
 def _open_for_write(args: argparse.Namespace, ctx: Context) -> cm.StoreTracker:
     from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
 
-    return open_store(_need_store(args, ctx), lazy=True)
+    return open_store(_need_store(args, ctx), lazy=True, details=False)
 
 
 def _record_flags(parser: argparse.ArgumentParser) -> None:
@@ -747,7 +761,7 @@ def _export_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_export(args: argparse.Namespace, ctx: Context) -> int:
-    tracker = _read_tracker(args, ctx, None)
+    tracker = _read_tracker(args, ctx, None, details=True)
     if args.output:
         cm.dump(tracker, args.output)
     else:
@@ -880,7 +894,7 @@ def build_parser() -> argparse.ArgumentParser:
         "queries read the bundled seed catalog.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {cm.__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     common = _Parser(add_help=False)
     common.add_argument("--store", metavar="PATH", help=f"the store file (default: ${ENV_STORE})")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

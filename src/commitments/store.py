@@ -40,6 +40,7 @@ from commitments.exceptions import (
     UnknownCommitmentError,
     UnknownEventError,
 )
+from commitments.status import Status
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import Workflow
 
@@ -86,6 +87,7 @@ CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 _UndoStep = tuple[str, Any, Any]
+_NO_DETAILS = "(not loaded: the store was opened with details=False)"
 
 
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
@@ -185,13 +187,20 @@ def create_store(
 
 
 def open_store(
-    path: str | os.PathLike[str], *, lazy: bool = False, clock: Clock = utc_now
+    path: str | os.PathLike[str],
+    *,
+    lazy: bool = False,
+    details: bool = True,
+    clock: Clock = utc_now,
 ) -> StoreTracker:
     """Open an existing store as a tracker (use it as a context manager to close it).
 
     `lazy=False` loads every commitment and event. `lazy=True` loads a commitment (with
     its events) the first time it is named, which keeps one-off writes fast on large
     stores; collection-wide queries then see only what is loaded (see `load`).
+    `details=False` loads stored events without notes, sources, reasons and progress
+    (enough for statuses, deadlines and validating new changes, and much faster); the
+    changes it records are stored in full.
     A file that is not a store, is corrupted or has a newer schema raises `StoreError`
     and is not modified.
     """
@@ -205,8 +214,11 @@ def open_store(
     try:
         workflow = _check_schema(conn, shown)
         conn.execute("PRAGMA synchronous=FULL")
-        store = StoreTracker(conn, shown, workflow, lazy=lazy, clock=clock)
-        if not lazy:
+        store = StoreTracker(conn, shown, workflow, lazy=lazy, details=details, clock=clock)
+        if lazy:
+            # Nothing is loaded yet: later loads read each commitment's events up to here.
+            store._last_event = store._event_seq_bound()  # noqa: SLF001
+        else:
             store.load()
     except BaseException:
         conn.close()
@@ -263,7 +275,16 @@ def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
 class StoreTracker(Tracker):
     """A `Tracker` whose every accepted change is committed to an SQLite store."""
 
-    __slots__ = ("_conn", "_depth", "_last_commitment", "_last_event", "_lazy", "_undo", "path")
+    __slots__ = (
+        "_conn",
+        "_depth",
+        "_details",
+        "_last_commitment",
+        "_last_event",
+        "_lazy",
+        "_undo",
+        "path",
+    )
 
     def __init__(
         self,
@@ -272,9 +293,11 @@ class StoreTracker(Tracker):
         workflow: Workflow,
         *,
         lazy: bool,
+        details: bool = True,
         clock: Clock = utc_now,
     ) -> None:
         super().__init__(workflow, clock=clock)
+        self._details = details
         self._conn: sqlite3.Connection | None = conn
         self.path = path
         self._lazy = lazy
@@ -321,10 +344,33 @@ class StoreTracker(Tracker):
             raise StoreError(f"store {self.path!r} is corrupted: commitments row {seq}")
         return commitment
 
-    def _parse_event(self, seq: int, cid: str, eid: str, doc: str) -> Event:
+    @property
+    def _event_columns(self) -> str:
+        doc = "doc" if self._details else "NULL"
+        return (
+            f"seq, id, commitment_id, type, status, on_date, recorded_at, party, update_id, {doc}"
+        )
+
+    def _parse_event(self, row: tuple[Any, ...]) -> Event:
+        seq, eid, cid, kind, status, on, recorded, party, update_id, doc = row
         try:
-            event = event_from_document(json.loads(doc), f"events row {seq}")
-        except (CatalogError, ValueError, RecursionError) as exc:
+            if doc is None:
+                # Without details: rebuilt from the indexed columns, enough for status.
+                moment = dt.datetime.fromisoformat(recorded)
+                if kind == "update":
+                    event: Event = StatusUpdate(
+                        id=eid,
+                        commitment_id=cid,
+                        status=Status(status),
+                        on=dt.date.fromisoformat(on),
+                        recorded_at=moment,
+                        party=party,
+                    )
+                else:
+                    event = Retraction(eid, cid, update_id, moment, _NO_DETAILS)
+            else:
+                event = event_from_document(json.loads(doc), f"events row {seq}")
+        except (CommitmentsError, ValueError, TypeError, RecursionError) as exc:
             raise StoreError(f"store {self.path!r} is corrupted: {exc}") from None
         if event.id != eid or event.commitment_id != cid or cid not in self._commitments:
             raise StoreError(f"store {self.path!r} is corrupted: events row {seq} is inconsistent")
@@ -336,7 +382,6 @@ class StoreTracker(Tracker):
     def load(self, ids: Iterable[str] | None = None) -> None:
         """Load every commitment (None) or those of `ids` that exist, with their events."""
         if ids is None:
-            self._lazy = False
             rows = self._rows(
                 "SELECT seq, id, doc FROM commitments WHERE seq > ? ORDER BY seq",
                 (self._last_commitment,),
@@ -345,9 +390,12 @@ class StoreTracker(Tracker):
                 if cid not in self._commitments:
                     super()._store_commitment(self._parse_commitment(seq, cid, doc))
                 self._last_commitment = seq
+            # Coming from lazy mode, read from the start: known events are skipped.
+            start = 0 if self._lazy else self._last_event
+            self._lazy = False
             events = self._rows(
-                "SELECT seq, id, commitment_id, doc FROM events WHERE seq > ? ORDER BY seq",
-                (self._last_event,),
+                f"SELECT {self._event_columns} FROM events WHERE seq > ? ORDER BY seq",  # noqa: S608
+                (start,),
             )
             self._apply_rows(events)
             return
@@ -364,16 +412,17 @@ class StoreTracker(Tracker):
             for seq, cid, doc in rows:
                 super()._store_commitment(self._parse_commitment(seq, cid, doc))
             events = self._rows(
-                f"SELECT seq, id, commitment_id, doc FROM events "  # noqa: S608
+                f"SELECT {self._event_columns} FROM events "  # noqa: S608
                 f"WHERE commitment_id IN ({marks}) AND seq <= ? ORDER BY seq",
                 [*chunk, bound],
             )
             self._apply_rows(events, advance=False)
 
     def _apply_rows(self, rows: list[Any], *, advance: bool = True) -> None:
-        for seq, eid, cid, doc in rows:
+        for row in rows:
+            seq, eid, cid = row[0], row[1], row[2]
             if cid in self._commitments and eid not in self._events_by_id:
-                self._apply(self._parse_event(seq, cid, eid, doc))
+                self._apply(self._parse_event(row))
             elif not self._lazy and cid not in self._commitments:
                 raise StoreError(
                     f"store {self.path!r} is corrupted: events row {seq} names unknown "
@@ -386,7 +435,7 @@ class StoreTracker(Tracker):
         """Catch up on what other processes appended since this tracker last looked."""
         if self._lazy:
             rows = self._rows(
-                "SELECT seq, id, commitment_id, doc FROM events WHERE seq > ? ORDER BY seq",
+                f"SELECT {self._event_columns} FROM events WHERE seq > ? ORDER BY seq",  # noqa: S608
                 (self._last_event,),
             )
             self._apply_rows(rows)
