@@ -602,7 +602,16 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
     with _open_for_write(args, ctx) as store:
         try:
             with store.transaction():
-                for number, item in _batch_lines(text, fmt):
+                lines = list(_batch_lines(text, fmt))
+                # One load for every commitment named, rather than one per line.
+                store.load(
+                    {
+                        item["commitment_id"]
+                        for _, item in lines
+                        if isinstance(item, dict) and isinstance(item.get("commitment_id"), str)
+                    }
+                )
+                for number, item in lines:
                     if isinstance(item, str):
                         problems.append(f"line {number}: {item}")
                         continue
