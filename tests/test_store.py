@@ -67,6 +67,18 @@ class TestRoundTrip:
             assert t.select_ids(latest_from=dt.date(2024, 10, 1)) == ["ndc"]
             assert t.select_ids(ever_status="fulfilled") == ["fund"]
 
+    def test_maybe_open_keeps_every_open_commitment(self, store_path):
+        """maybe_open_on drops only commitments closed on that day, on every day."""
+        with cm.open_store(store_path) as full:
+            full.record("fund-2", "broken", on=dt.date(2024, 4, 1))
+            for offset in range(0, 400, 7):
+                day = dt.date(2024, 3, 1) + dt.timedelta(days=offset)
+                kept = set(full.select_ids(maybe_open_on=day))
+                for c in full:
+                    if full.status(c.id, as_of=day).is_open:
+                        assert c.id in kept
+                assert ("fund-2" in kept) is (day < dt.date(2024, 4, 1))
+
 
 def add_then_fail(t: cm.StoreTracker) -> None:
     with t.transaction():

@@ -303,7 +303,13 @@ def _run_status(args: argparse.Namespace, ctx: Context) -> int:
 
 def _run_overdue(args: argparse.Namespace, ctx: Context) -> int:
     day = args.as_of
-    tracker = _read_tracker(args, ctx, lambda s: s.select_ids(made_by=day, latest_before=day))
+    # Without --known-on, commitments certainly closed on the day are ruled out in SQL.
+    open_on = day if args.known_on is None else None
+    tracker = _read_tracker(
+        args,
+        ctx,
+        lambda s: s.select_ids(made_by=day, latest_before=day, maybe_open_on=open_on),
+    )
     ids = [c.id for c in tracker.overdue(as_of=day, known_on=args.known_on)]
     _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
     return 1 if args.check and ids else 0

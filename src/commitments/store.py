@@ -474,11 +474,15 @@ class StoreTracker(Tracker):
         latest_from: dt.date | None = None,
         latest_to: dt.date | None = None,
         ever_status: str | None = None,
+        maybe_open_on: dt.date | None = None,
     ) -> list[str]:
         """Ids of stored commitments matching indexed columns (bounds inclusive).
 
         `latest_before` is exclusive; `ever_status` keeps commitments with any update
-        to that status. Load the result with `load(ids)` before asking questions.
+        to that status. `maybe_open_on` drops commitments certainly closed on that day
+        (counting everything recorded): those without retractions or party updates whose
+        last update on or before it has a closed status; the rest may be open. Load the
+        result with `load(ids)` before asking questions.
         """
         where = ["1"]
         params: list[object] = []
@@ -499,6 +503,17 @@ class StoreTracker(Tracker):
                 "id IN (SELECT commitment_id FROM events WHERE type = 'update' AND status = ?)"
             )
             params.append(ever_status)
+        if maybe_open_on is not None:
+            closed = sorted(s.value for s in Status if not s.is_open)
+            marks = ",".join("?" * len(closed))
+            where.append(
+                "(id IN (SELECT commitment_id FROM events WHERE type = 'retraction' "
+                "OR party IS NOT NULL) OR coalesce((SELECT status FROM events AS e "
+                "WHERE e.commitment_id = commitments.id AND e.type = 'update' "
+                "AND e.on_date <= ? ORDER BY e.on_date DESC, e.recorded_at DESC, e.seq DESC "
+                f"LIMIT 1), 'pledged') NOT IN ({marks}))"  # noqa: S608 - placeholders only
+            )
+            params.extend([maybe_open_on.isoformat(), *closed])
         sql = f"SELECT id FROM commitments WHERE {' AND '.join(where)} ORDER BY seq"  # noqa: S608
         return [row[0] for row in self._rows(sql, params)]
 
