@@ -506,12 +506,12 @@ class StoreTracker(Tracker):
         if maybe_open_on is not None:
             closed = sorted(s.value for s in Status if not s.is_open)
             marks = ",".join("?" * len(closed))
-            where.append(
-                "(id IN (SELECT commitment_id FROM events WHERE type = 'retraction' "
+            where.append(  # the query text holds only '?' placeholders for values
+                "(id IN (SELECT commitment_id FROM events WHERE type = 'retraction' "  # noqa: S608
                 "OR party IS NOT NULL) OR coalesce((SELECT status FROM events AS e "
                 "WHERE e.commitment_id = commitments.id AND e.type = 'update' "
                 "AND e.on_date <= ? ORDER BY e.on_date DESC, e.recorded_at DESC, e.seq DESC "
-                f"LIMIT 1), 'pledged') NOT IN ({marks}))"  # noqa: S608 - placeholders only
+                f"LIMIT 1), 'pledged') NOT IN ({marks}))"
             )
             params.extend([maybe_open_on.isoformat(), *closed])
         sql = f"SELECT id FROM commitments WHERE {' AND '.join(where)} ORDER BY seq"  # noqa: S608
