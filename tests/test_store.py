@@ -34,6 +34,17 @@ class TestRoundTrip:
         with cm.open_store(path) as loaded:
             assert cm.dumps(loaded) == cm.dumps(tracker)
 
+    def test_policy_round_trips(self, tmp_path):
+        """A tracker's deadline policy is stored and read back with the store."""
+        tracker = cm.from_document(
+            {**cm.to_document(sample_tracker()), "policy": {"kind": "break_after", "days": 30}}
+        )
+        path = tmp_path / "p.db"
+        cm.create_store(path, tracker).close()
+        with cm.open_store(path) as loaded:
+            assert cm.dumps(loaded) == cm.dumps(tracker)
+            assert loaded.policy == tracker.policy
+
     def test_writes_round_trip(self, store_path):
         """Updates recorded through the store survive reopening and match a JSON reload."""
         with cm.open_store(store_path) as t:

@@ -542,3 +542,13 @@ def event_document(event: Event) -> dict[str, Any]:
 def event_from_document(data: object, path: str = "$") -> Event:
     """An update or retraction from one entry of `events`; `CatalogError` names `path`."""
     return _event_from(data, path)
+
+
+def policy_document(policy: DeadlinePolicy) -> dict[str, Any] | None:
+    """The `policy` part of a catalog document; None for the default (keep open)."""
+    return _policy_document(policy)
+
+
+def policy_from_document(data: object) -> DeadlinePolicy:
+    """A deadline policy from the `policy` part of a catalog document."""
+    return _policy_from(data)

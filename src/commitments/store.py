@@ -27,6 +27,8 @@ from commitments.catalog import (
     commitment_from_document,
     event_document,
     event_from_document,
+    policy_document,
+    policy_from_document,
     workflow_document,
     workflow_from_document,
 )
@@ -40,6 +42,7 @@ from commitments.exceptions import (
     UnknownCommitmentError,
     UnknownEventError,
 )
+from commitments.policy import DeadlinePolicy
 from commitments.status import Status
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import Workflow
@@ -171,6 +174,11 @@ def create_store(
             "INSERT INTO meta (key, value) VALUES ('workflow', ?)",
             (json.dumps(workflow_document(wf)),),
         )
+        policy = None if tracker is None else policy_document(tracker.policy)
+        if policy is not None:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('policy', ?)", (json.dumps(policy),)
+            )
         if tracker is not None:
             conn.executemany(_INSERT_COMMITMENT, (_commitment_row(c) for c in tracker))
             conn.executemany(_INSERT_EVENT, (_event_row(e) for e in tracker.events()))
@@ -212,9 +220,11 @@ def open_store(
         )
     conn = _connect(target, create=False)
     try:
-        workflow = _check_schema(conn, shown)
+        workflow, policy = _check_schema(conn, shown)
         conn.execute("PRAGMA synchronous=FULL")
-        store = StoreTracker(conn, shown, workflow, lazy=lazy, details=details, clock=clock)
+        store = StoreTracker(
+            conn, shown, workflow, policy=policy, lazy=lazy, details=details, clock=clock
+        )
         if lazy:
             # Nothing is loaded yet: later loads read each commitment's events up to here.
             store._last_event = store._event_seq_bound()  # noqa: SLF001
@@ -226,7 +236,7 @@ def open_store(
     return store
 
 
-def _check_schema(conn: sqlite3.Connection, shown: str) -> Workflow:
+def _check_schema(conn: sqlite3.Connection, shown: str) -> tuple[Workflow, DeadlinePolicy | None]:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -245,12 +255,14 @@ def _check_schema(conn: sqlite3.Connection, shown: str) -> Workflow:
     if version < SCHEMA_VERSION:
         _migrate(conn, shown, version)
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'workflow'").fetchone()
-        if row is None:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if "workflow" not in meta:
             raise StoreError(f"{shown!r} is corrupted: its workflow is missing")
-        return workflow_from_document(json.loads(row[0]))
-    except (sqlite3.Error, ValueError, TypeError) as exc:
+        workflow = workflow_from_document(json.loads(meta["workflow"]))
+        policy = policy_from_document(json.loads(meta["policy"])) if "policy" in meta else None
+    except (sqlite3.Error, ValueError, TypeError, RecursionError) as exc:
         raise StoreError(f"{shown!r} is corrupted: {exc}") from None
+    return workflow, policy
 
 
 def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
@@ -292,11 +304,12 @@ class StoreTracker(Tracker):
         path: str,
         workflow: Workflow,
         *,
+        policy: DeadlinePolicy | None = None,
         lazy: bool,
         details: bool = True,
         clock: Clock = utc_now,
     ) -> None:
-        super().__init__(workflow, clock=clock)
+        super().__init__(workflow, policy=policy, clock=clock)
         self._details = details
         self._conn: sqlite3.Connection | None = conn
         self.path = path
@@ -617,6 +630,11 @@ class StoreTracker(Tracker):
             raise StoreError(
                 f"cannot import: the catalog's workflow {other.workflow.name!r} differs "
                 f"from the store's {self.workflow.name!r}"
+            )
+        if other.policy != self.policy:
+            raise StoreError(
+                f"cannot import: the catalog's deadline policy {other.policy!r} differs "
+                f"from the store's {self.policy!r}"
             )
         with self._transaction():
             for commitment in other:
