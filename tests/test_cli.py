@@ -304,3 +304,53 @@ class TestCliFuzz:
             assert "internal error" not in err
             if code != 0 or "record" not in args:
                 assert digest(str(path)) == before
+
+
+class TestReportsFromTheCommandLine:
+    def test_markdown_report_of_the_seed_catalog(self):
+        """`report` without a store renders the seed catalog as Markdown."""
+        code, out, _ = run("report", "--as-of", "2025-12-31")
+        assert code == 0
+        assert out.startswith("# Commitments tracker")
+        assert "cn-kr-2plus2-dialogue" in out
+        assert "| **Total** | 18 |" in out
+
+    def test_html_report_to_file(self, tmp_path):
+        """`report --format html -o FILE` writes a self-contained page."""
+        target = tmp_path / "tracker.html"
+        code, _, err = run("report", "--format", "html", "-o", str(target), "--as-of", "2025-12-31")
+        assert code == 0
+        assert str(target) in err
+        page = target.read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>")
+        assert page.count('<g class="row" data-commitment="') == 18
+        assert "<script" not in page
+
+    def test_compliance_formats(self):
+        """`compliance` prints a table, exact JSON fractions, or CSV grouped as asked."""
+        code, table, _ = run("compliance", "--as-of", "2025-12-31")
+        assert code == 0
+        assert "CN" in table
+        assert "All" in table
+        code, text, _ = run("compliance", "--as-of", "2025-12-31", "--format", "json")
+        doc = json.loads(text)
+        assert doc["by"] == "party"
+        overall = doc["scores"][-1]
+        assert overall["party"] == "all"
+        assert overall["count"] == sum(s["count"] for s in doc["scores"][:-1])
+        code, text, _ = run(
+            "compliance", "--as-of", "2025-12-31", "--format", "csv", "--by", "area"
+        )
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert {"trade", "security"} <= {r["area"] for r in rows}
+        assert rows[-1]["area"] == "all"
+
+    def test_compliance_changes_with_known_on(self):
+        """As known before any follow-up was recorded, every party scores -1."""
+        code, text, _ = run(
+            "compliance", "--as-of", "2025-12-31", "--known-on", "2023-01-01", "--format", "json"
+        )
+        assert code == 0
+        assert {s["average_exact"] for s in json.loads(text)["scores"]} == {"-1"}
+        code, text, _ = run("compliance", "--as-of", "2025-12-31", "--format", "json")
+        assert json.loads(text)["scores"][-1]["average"] > -1

@@ -807,6 +807,95 @@ def _no_flags(_: argparse.ArgumentParser) -> None:
     return None
 
 
+# -- reports and compliance ------------------------------------------------------------
+
+
+def _report_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of", type=parse_date, help="the date to report on, YYYY-MM-DD (default: today, UTC)"
+    )
+    parser.add_argument(
+        "--known-on",
+        type=parse_date,
+        help="count only what was recorded by the end of this UTC day (default: everything)",
+    )
+    parser.add_argument(
+        "--format", choices=("md", "html"), default="md", help="Markdown or HTML (default: md)"
+    )
+    parser.add_argument("--title", default="Commitments tracker", help="the report's heading")
+    parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+
+
+def _run_report(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments.reports import render_html, render_markdown  # noqa: PLC0415
+
+    tracker = _read_tracker(args, ctx, None, details=True)
+    render = render_html if args.format == "html" else render_markdown
+    text = render(tracker, as_of=args.as_of, known_on=args.known_on, title=args.title)
+    if args.output:
+        _write_file(args.output, text)
+        ctx.err.write(f"wrote {args.output}\n")
+    else:
+        ctx.out.write(text)
+    return 0
+
+
+def _write_file(name: str, text: str) -> None:
+    path = Path(name)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise Refused(f"cannot write {name}: {exc.strerror}") from None
+
+
+def _compliance_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--by",
+        choices=("party", "commitment", "area"),
+        default="party",
+        help="group the scores by party, commitment or area (default: party)",
+    )
+
+
+def _run_compliance(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments.compliance import format_number  # noqa: PLC0415
+    from commitments.reports import compliance_table  # noqa: PLC0415
+
+    tracker = _read_tracker(args, ctx, None)
+    report = tracker.compliance(as_of=args.as_of, known_on=args.known_on)
+    if args.format == "table":
+        ctx.out.write(compliance_table(report, by=args.by))
+        return 0
+    groups = {"party": report.by_party, "commitment": report.by_commitment, "area": report.by_area}
+    scores = [*groups[args.by].items(), ("all", report.overall)]
+    if args.format == "json":
+        rows = [
+            {
+                args.by: name,
+                "average": None if score.average is None else float(score.average),
+                "percent": None if score.percent is None else float(score.percent),
+                "average_exact": None if score.average is None else str(score.average),
+                "percent_exact": None if score.percent is None else str(score.percent),
+                "count": score.count,
+            }
+            for name, score in scores
+        ]
+        known_on = None if args.known_on is None else args.known_on.isoformat()
+        doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "by": args.by, "scores": rows}
+        ctx.out.write(json.dumps(doc, indent=2) + "\n")
+        return 0
+    writer = csv.writer(ctx.out, lineterminator="\n")
+    writer.writerow([args.by, "average", "percent", "count"])
+    for name, score in scores:
+        writer.writerow(
+            [name, format_number(score.average, 4), format_number(score.percent, 2), score.count]
+        )
+    return 0
+
+
 for _command in (
     Command(
         "status",
@@ -884,6 +973,21 @@ for _command in (
         "commitments import more.json --store tracker.db",
         _import_flags,
         _run_import,
+    ),
+    Command(
+        "report",
+        "a Markdown or self-contained HTML report: counts, deadlines, scores, timeline",
+        "commitments report --format html -o tracker.html --as-of 2025-12-31",
+        _report_flags,
+        _run_report,
+    ),
+    Command(
+        "compliance",
+        "compliance scores (+1 kept, 0 partial or in progress, -1 not) by party, pledge or area",
+        "commitments compliance --as-of 2025-12-31 --by party",
+        _compliance_flags,
+        _run_compliance,
+        query=True,
     ),
     Command(
         "export",

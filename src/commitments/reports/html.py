@@ -8,6 +8,7 @@ escaped; only http(s) source URLs become links.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from html import escape
 
@@ -34,6 +35,8 @@ _PLOT_LEFT = _LABEL_WIDTH + 10
 _PLOT_RIGHT = _WIDTH - 20
 _AXIS_HEIGHT = 44
 _ROW_HEIGHT = 30
+_MIN_LABEL_PX = 40  # narrowest gap between axis labels that stays readable
+_MIN_TICK_PX = 6  # narrowest gap between quarter grid lines
 _TITLE_CHARS = 38
 
 _COLOURS = {
@@ -199,6 +202,11 @@ def _cards(summary: Summary, label: _Label) -> str:
 
 def _deadline_cell(a: Assessment) -> str:
     deadline = a.commitment.deadline
+    recurrence = a.commitment.recurrence
+    if recurrence is not None:
+        flag = ' <span class="flag overdue">last period missed</span>' if a.overdue else ""
+        missed = f"{a.missed_periods} periods missed" if a.missed_periods else "none missed"
+        return f'{_e(recurrence.text)}{flag}<span class="sub">{_e(missed)}</span>'
     if deadline is None:
         return '<span class="sub">none</span>'
     ends = [
@@ -359,7 +367,13 @@ def _timeline_section(summary: Summary, label: _Label) -> str:
             f"{summary.as_of.isoformat()}</title>"
         ),
     ]
+    # Long spans get fewer labels: quarters only when they have room, and every
+    # n-th year when even years are too tight to read.
+    quarter_px = (_PLOT_RIGHT - _PLOT_LEFT) * 91 / total
+    year_step = max(1, math.ceil(_MIN_LABEL_PX / (4 * quarter_px)))
     for day, major in _ticks(start, end):
+        if not major and quarter_px < _MIN_TICK_PX:
+            continue
         px = x(day)
         stroke = "#b8c0cc" if major else "#e6e9ee"
         out.append(
@@ -367,6 +381,10 @@ def _timeline_section(summary: Summary, label: _Label) -> str:
         )
         if px > _PLOT_RIGHT - 30:
             continue  # no room for a label at the very end of the axis
+        if (major and (day.year - start.year) % year_step) or (
+            not major and quarter_px < _MIN_LABEL_PX
+        ):
+            continue
         text = str(day.year) if major else f"Q{(day.month - 1) // 3 + 1}"
         weight = "600" if major else "400"
         out.append(
