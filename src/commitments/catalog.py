@@ -338,7 +338,7 @@ def _check_event(tracker: Tracker, event: Event, path: str) -> None:
                 f"{path}.recorded_at", f"the retraction precedes the update {target.id}"
             )
         return
-    if event.status not in tracker.workflow.states:
+    if event.status not in tracker.workflow.transitions:
         raise CatalogError(
             f"{path}.status", f"status {event.status} is not in workflow {tracker.workflow.name!r}"
         )

@@ -217,6 +217,10 @@ class Timeline:
 
 def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> Timeline:
     """The overall status timeline of `commitment` from `updates` in effect order."""
+    recurring = commitment.recurrence is not None
+    if not recurring and all(u.party is None for u in updates):
+        # Every track moves together, so the overall status is each update's own.
+        return _uniform_timeline(updates)
     state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
     days: list[int] = []
     statuses: list[Status] = []
@@ -224,9 +228,9 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
     markers: list[StatusUpdate] = []
     open_tracks: list[frozenset[str | None]] = []
     single = len(state) == 1
-    keep_open_tracks = commitment.recurrence is not None and not single
+    keep_open_tracks = recurring and not single
     for update in updates:
-        if is_marker(commitment, update):
+        if recurring and update.status is Status.FULFILLED:
             markers.append(update)
             overall = statuses[-1] if statuses else Status.PLEDGED
         elif single:
@@ -252,6 +256,22 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
         tuple(markers),
         tuple(open_tracks) if keep_open_tracks else (),
     )
+
+
+def _uniform_timeline(updates: Sequence[StatusUpdate]) -> Timeline:
+    days: list[int] = []
+    statuses: list[Status] = []
+    last: list[StatusUpdate] = []
+    for update in updates:
+        day = update.on.toordinal()
+        if days and days[-1] == day:
+            statuses[-1] = update.status
+            last[-1] = update
+        else:
+            days.append(day)
+            statuses.append(update.status)
+            last.append(update)
+    return Timeline(tuple(days), tuple(statuses), tuple(last), (), ())
 
 
 def occurrences(

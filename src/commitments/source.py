@@ -12,23 +12,29 @@ from commitments.exceptions import ValidationError
 _SPACE = re.compile(r"\s")
 
 
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    text = value.strip()
-    return text or None
+_TEXT_FIELDS = ("url", "title", "publisher")
 
 
 @attrs.frozen
 class Source:
     """A document that shows a pledge or an update: at least one field is set."""
 
-    url: str | None = attrs.field(default=None, converter=_clean)
-    title: str | None = attrs.field(default=None, converter=_clean)
-    publisher: str | None = attrs.field(default=None, converter=_clean)
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
     published_on: dt.date | None = None
 
     def __attrs_post_init__(self) -> None:
+        # Blank text counts as absent and surrounding space is dropped. Done here rather
+        # than with attrs converters: sources are built a million times on a big load.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise ValidationError(f"source {name} must be a string, got {value!r}")
+            if not value or value[0].isspace() or value[-1].isspace():
+                object.__setattr__(self, name, value.strip() or None)
         if (
             self.url is None
             and self.title is None

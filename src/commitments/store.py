@@ -89,7 +89,7 @@ CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
 # Forward migrations: MIGRATIONS[n] upgrades a store from schema version n to n + 1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
-_UndoStep = tuple[str, Any, Any]
+_UndoStep = tuple[str, Any]  # ("commitment", id) or ("event", event)
 _NO_DETAILS = "(not loaded: the store was opened with details=False)"
 
 
@@ -588,24 +588,22 @@ class StoreTracker(Tracker):
             _INSERT_COMMITMENT, _commitment_row(commitment), f"commitment {commitment.id!r}"
         )
         super()._store_commitment(commitment)
-        self._undo.append(("commitment", commitment.id, None))
+        self._undo.append(("commitment", commitment.id))
         if not self._lazy:
             self._last_commitment = seq
 
     def _append(self, event: Event) -> None:
         seq = self._insert(_INSERT_EVENT, _event_row(event), f"event id {event.id!r}")
-        previous = self._sequence.get(event.commitment_id)
         self._apply(event)
-        self._undo.append(("event", event, previous))
+        self._undo.append(("event", event))
         self._last_event = seq
 
     def _forget(self) -> None:
         """Undo this transaction's in-memory changes, newest first."""
-        for kind, item, previous in reversed(self._undo):
+        for kind, item in reversed(self._undo):
             if kind == "commitment":
                 for table in (self._commitments, self._updates, self._retractions):
                     table.pop(item, None)
-                self._sequence.pop(item, None)
                 self._timelines.pop(item, None)
                 continue
             event: Event = item
@@ -617,10 +615,6 @@ class StoreTracker(Tracker):
                 del self._retracted_by[event.update_id]
             else:
                 self._updates[cid].pop()
-            if previous is None:
-                self._sequence.pop(cid, None)
-            else:
-                self._sequence[cid] = previous
             self._timelines.pop(cid, None)
         self._undo = []
 

@@ -74,7 +74,6 @@ class Tracker:
         "_events_by_id",
         "_retracted_by",
         "_retractions",
-        "_sequence",
         "_timelines",
         "_updates",
         "policy",
@@ -102,7 +101,6 @@ class Tracker:
         self._updates: dict[str, list[StatusUpdate]] = {}
         self._retractions: dict[str, list[Retraction]] = {}
         self._retracted_by: dict[str, Retraction] = {}
-        self._sequence: dict[str, int] = {}
         self._timelines: dict[str, Timeline] = {}
 
     # -- the collection -----------------------------------------------------------
@@ -290,7 +288,8 @@ class Tracker:
             if requested in self._events_by_id:
                 raise DuplicateError(f"event id {requested!r} is already recorded")
             return requested
-        n = self._sequence.get(commitment_id, 0)
+        # Start after the commitment's own event count; skip any id already taken.
+        n = len(self._updates[commitment_id]) + len(self._retractions[commitment_id])
         while True:
             n += 1
             candidate = f"{commitment_id}:{n}"
@@ -396,10 +395,6 @@ class Tracker:
         else:
             self._retractions[cid].append(event)
             self._retracted_by[event.update_id] = event
-        prefix = f"{cid}:"
-        if event.id.startswith(prefix) and event.id[len(prefix) :].isdigit():
-            n = int(event.id[len(prefix) :])
-            self._sequence[cid] = max(self._sequence.get(cid, 0), n)
         self._timelines.pop(cid, None)
 
     # -- questions ----------------------------------------------------------------
