@@ -12,9 +12,6 @@ from commitments.exceptions import ValidationError
 _SPACE = re.compile(r"\s")
 
 
-_TEXT_FIELDS = ("url", "title", "publisher")
-
-
 @attrs.frozen
 class Source:
     """A document that shows a pledge or an update: at least one field is set."""
@@ -27,14 +24,18 @@ class Source:
     def __attrs_post_init__(self) -> None:
         # Blank text counts as absent and surrounding space is dropped. Done here rather
         # than with attrs converters: sources are built a million times on a big load.
-        for name in _TEXT_FIELDS:
-            value = getattr(self, name)
+        for name, value in (
+            ("url", self.url),
+            ("title", self.title),
+            ("publisher", self.publisher),
+        ):
             if value is None:
                 continue
-            if not isinstance(value, str):
+            if type(value) is not str:
                 raise ValidationError(f"source {name} must be a string, got {value!r}")
-            if not value or value[0].isspace() or value[-1].isspace():
-                object.__setattr__(self, name, value.strip() or None)
+            stripped = value.strip()
+            if not stripped or len(stripped) != len(value):
+                object.__setattr__(self, name, stripped or None)
         if (
             self.url is None
             and self.title is None
