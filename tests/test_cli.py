@@ -101,14 +101,11 @@ class TestQueries:
         assert code == 0
         assert "ndc" in out
 
-    def test_no_store_and_no_seed(self):
-        """Without a store a query reads the seed catalog, or says how to pass one."""
-        if hasattr(cm, "seed_catalog"):
-            assert run("status")[0] == 0
-        else:
-            code, _, err = run("status")
-            assert code == 2
-            assert "--store" in err
+    def test_no_store_reads_the_seed_catalog(self):
+        """Without a store, queries read the bundled seed catalog."""
+        code, out, _ = run("status", "--as-of", "2025-01-01", "--format", "csv")
+        assert code == 0
+        assert "cn-kr-2plus2-dialogue" in out
 
 
 class TestWrites:

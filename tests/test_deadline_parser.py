@@ -23,6 +23,7 @@ from deadline_texts import (
 
 D = dt.date
 DOCS = Path(__file__).parent.parent / "docs" / "deadlines.md"
+README = Path(__file__).parent.parent / "README.md"
 MAY_26 = D(2024, 5, 26)
 JUNE_25 = D(2024, 6, 25)
 
@@ -523,8 +524,9 @@ class TestAnyText:
 _ROW = re.compile(r"\| `(?P<text>[^`]+)` \| (?P<made_on>[\d-]*) ?\| (?P<window>[^|]+) \|")
 
 
-def _doc_rows():
-    return [m.groupdict() for m in map(_ROW.fullmatch, DOCS.read_text().splitlines()) if m]
+def _doc_rows(path=DOCS):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [m.groupdict() for m in map(_ROW.fullmatch, lines) if m]
 
 
 def _bound(text):
@@ -536,9 +538,15 @@ class TestDocs:
         """The docs table is read, so the next test checks real rows."""
         assert len(_doc_rows()) >= 50
 
-    @pytest.mark.parametrize("row", _doc_rows(), ids=lambda row: row["text"])
+    def test_readme_table_is_read(self):
+        """The README's shorter table is read too."""
+        assert len(_doc_rows(README)) >= 15
+
+    @pytest.mark.parametrize(
+        "row", _doc_rows() + _doc_rows(README), ids=lambda row: f"{row['text']}@{row['made_on']}"
+    )
     def test_table_row_is_what_parse_gives(self, row):
-        """Each example in docs/deadlines.md parses to the window the table states."""
+        """Each example in docs/deadlines.md and the README parses to the window stated."""
         made_on = D.fromisoformat(row["made_on"]) if row["made_on"] else None
         earliest, latest = row["window"].strip().split(" .. ")
         assert window(row["text"], made_on) == (_bound(earliest), _bound(latest))

@@ -166,15 +166,7 @@ def _need_store(args: argparse.Namespace, ctx: Context) -> str:
 
 
 def _seed() -> Tracker:
-    seed = getattr(cm, "seed_catalog", None)
-    if seed is None:
-        msg = (
-            f"no store given and no bundled seed catalog in this version: pass --store "
-            f"PATH or set {ENV_STORE}"
-        )
-        raise UsageError(msg)
-    tracker: Tracker = seed()
-    return tracker
+    return cm.seed_catalog()
 
 
 def _read_tracker(
@@ -656,30 +648,8 @@ def _run_retract(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def parse_deadline(text: str, made_on: dt.date | None) -> cm.Deadline:
-    """A deadline from words (when the library can parse them) or ISO forms.
-
-    ISO forms: `YYYY-MM-DD` (that day), `by YYYY-MM-DD`, `YYYY-MM-DD to YYYY-MM-DD`.
-    """
-    parse = getattr(cm.Deadline, "parse", None)
-    if parse is not None:
-        deadline: cm.Deadline = parse(text, made_on=made_on)
-        return deadline
-    words = text.strip().split()
-    try:
-        if len(words) == 1:
-            return cm.Deadline.exact(dt.date.fromisoformat(words[0]), text)
-        if len(words) == 2 and words[0].lower() == "by":  # noqa: PLR2004
-            return cm.Deadline.by(dt.date.fromisoformat(words[1]), text)
-        if len(words) == 3 and words[1].lower() == "to":  # noqa: PLR2004
-            first, last = dt.date.fromisoformat(words[0]), dt.date.fromisoformat(words[2])
-            return cm.Deadline.window(first, last, text)
-    except ValueError:
-        pass
-    msg = (
-        f"cannot read deadline {text!r}; use YYYY-MM-DD, 'by YYYY-MM-DD' or "
-        "'YYYY-MM-DD to YYYY-MM-DD'"
-    )
-    raise cm.DeadlineError(msg)
+    """A deadline from the words of a pledge ("in mid-June", "by 2025-12-31", ...)."""
+    return cm.Deadline.parse(text, made_on=made_on)
 
 
 def _add_flags(parser: argparse.ArgumentParser) -> None:
@@ -932,7 +902,7 @@ for _command in (
     Command(
         "show",
         "one commitment and its timeline, with sources",
-        "commitments show paris-2015-ndc --store tracker.db",
+        "commitments show cn-kr-2plus2-dialogue",
         _show_flags,
         _run_show,
         query=True,
@@ -940,7 +910,7 @@ for _command in (
     Command(
         "record",
         "record a status update (or a batch of them, all or none)",
-        "commitments record paris-2015-ndc in_progress --on 2024-05-01 "
+        "commitments record cjk-fta-negotiations in_progress --on 2026-05-01 "
         "--source https://example.org/news\n  commitments record --batch updates.csv",
         _record_flags,
         _run_record,
@@ -948,7 +918,7 @@ for _command in (
     Command(
         "retract",
         "retract a recorded update",
-        "commitments retract paris-2015-ndc:3 --reason 'the report was denied'",
+        "commitments retract cjk-fta-negotiations:2 --reason 'the report was denied'",
         _retract_flags,
         _run_retract,
     ),
@@ -956,7 +926,7 @@ for _command in (
         "add",
         "add a commitment from flags or a JSON file",
         "commitments add --id c1 --title 'Halve emissions' --made-on 2024-01-10 "
-        "--deadline 'by 2030-12-31' --party EU",
+        "--deadline 'by the end of 2030' --party EU",
         _add_flags,
         _run_add,
     ),
