@@ -1,4 +1,4 @@
-"""Hypothesis strategies for deadline texts, each with the window it must parse to.
+"""Deadline texts in every form the parser accepts, each with the window it must parse to.
 
 The expected windows come from `calendar.monthrange` and plain arithmetic, not from the
 parser's own code, so tests can use them as an independent oracle.
@@ -194,7 +194,9 @@ def _no_date() -> st.SearchStrategy[DeadlineCase]:
     return st.sampled_from(NO_DATE).flatmap(_vary).map(lambda t: DeadlineCase(t, None, None, None))
 
 
-def deadline_cases(min_year: int = 1990, max_year: int = 2100) -> st.SearchStrategy[DeadlineCase]:
+def deadline_cases(
+    *, min_year: int = 1990, max_year: int = 2100
+) -> st.SearchStrategy[DeadlineCase]:
     """Deadline texts of every accepted form, with made_on and the window each states."""
     return st.one_of(
         _dated(min_year, max_year),
@@ -206,7 +208,8 @@ def deadline_cases(min_year: int = 1990, max_year: int = 2100) -> st.SearchStrat
 
 
 def deadline_texts(
+    *,
     min_year: int = 1990, max_year: int = 2100
 ) -> st.SearchStrategy[tuple[str, dt.date | None]]:
     """`(text, made_on)` pairs that `Deadline.parse(text, made_on)` accepts."""
-    return deadline_cases(min_year, max_year).map(lambda case: (case.text, case.made_on))
+    return deadline_cases(min_year=min_year, max_year=max_year).map(lambda case: (case.text, case.made_on))
