@@ -26,7 +26,6 @@ from hypothesis.stateful import (
 import commitments as cm
 from commitments.testing.reference import (
     TickingClock,
-    reference_statuses,
     reference_valid,
     track_statuses,
 )
@@ -70,7 +69,7 @@ class TrackerMachine(RuleBasedStateMachine):
     workflow: ClassVar[cm.Workflow] = cm.DEFAULT_WORKFLOW
     tracker_factory: ClassVar[TrackerFactory | None] = None
     start: ClassVar[dt.date] = dt.date(2023, 1, 1)
-    end: ClassVar[dt.date] = dt.date(2030, 12, 31)
+    end: ClassVar[dt.date] = dt.date(2027, 12, 31)
     parties: ClassVar[tuple[str, ...]] = DEFAULT_PARTIES
     max_commitments: ClassVar[int] = 5
     recurring: ClassVar[bool | None] = None
@@ -223,7 +222,10 @@ class TrackerMachine(RuleBasedStateMachine):
         assert again.commitments == self.tracker.commitments
         assert again.events() == self.tracker.events()
         assert cm.dumps(again) == text
-        assert again.assess_all(as_of=self.today) == self.tracker.assess_all(as_of=self.today)
+        day = self.today
+        assert [a.status for a in again.assess_all(as_of=day)] == [
+            a.status for a in self.tracker.assess_all(as_of=day)
+        ]
 
     # -- invariants -------------------------------------------------------------------
 
@@ -240,34 +242,30 @@ class TrackerMachine(RuleBasedStateMachine):
             assert self.tracker.history(cid) == _effect_order(updates)
 
     @invariant()
-    def statuses_match_replay(self) -> None:
-        """Recorded statuses, overall and per party, equal a plain replay on the query date."""
-        for cid, commitment in self.model.items():
-            updates = self.updates[cid]
-            assessment = self.tracker.assess(cid, as_of=self.today)
-            expected = reference_statuses(commitment, updates, until=self.today)
-            assert assessment.recorded_status is expected, (cid, assessment, expected)
-            parties = track_statuses(commitment, updates, until=self.today)
-            assert dict(assessment.party_statuses) == {
-                p: s for p, s in parties.items() if p is not None
-            }
-
-    @invariant()
-    def overdue_and_fulfilled_sets(self) -> None:
-        """overdue() and fulfilled() select what the reference says on the query date."""
+    def answers_match_replay(self) -> None:
+        """Statuses (overall and per party), overdue() and fulfilled() on the query date
+        equal a plain replay of the model."""
         overdue, fulfilled = set(), set()
+        assessments = {a.commitment_id: a for a in self.tracker.assess_all(as_of=self.today)}
+        keep_open = isinstance(self.tracker.policy, cm.KeepOpen)
         for cid, commitment in self.model.items():
             updates = self.updates[cid]
-            status = reference_statuses(commitment, updates, until=self.today)
-            deadline = commitment.deadline
-            if isinstance(self.tracker.policy, cm.KeepOpen) and commitment.recurrence is None:
-                late = deadline is not None and deadline.latest is not None
-                if late and status.is_open and self.today > deadline.latest:  # type: ignore[union-attr]
+            tracks = track_statuses(commitment, updates, until=self.today)
+            status = cm.combine(tracks.values())
+            assessment = assessments[cid]
+            assert assessment.recorded_status is status, (cid, assessment, status)
+            assert dict(assessment.party_statuses) == {
+                p: s for p, s in tracks.items() if p is not None
+            }
+            if keep_open and commitment.recurrence is None:
+                latest = commitment.deadline.latest if commitment.deadline else None
+                if latest is not None and status.is_open and self.today > latest:
                     overdue.add(cid)
                 if status is cm.Status.FULFILLED:
                     fulfilled.add(cid)
                 continue
             pure = cm.assess(commitment, updates, as_of=self.today, policy=self.tracker.policy)
+            assert pure == assessment
             if pure.overdue:
                 overdue.add(cid)
             if pure.status is cm.Status.FULFILLED:

@@ -166,7 +166,7 @@ def commitments(  # noqa: PLR0913 - each bound is a keyword users tune
     deadline = None
     recurrence = None
     if recurring:
-        recurrence = draw(recurrences(min_year=made_on.year - 3, max_year=made_on.year + 1))
+        recurrence = draw(recurrences(min_year=made_on.year - 1, max_year=made_on.year))
     else:
         later = max(max_date, made_on + dt.timedelta(days=730))
         deadline = draw(st.none() | deadlines(min_date=made_on, max_date=later))
