@@ -25,7 +25,10 @@ CHECK_DAYS = [START + dt.timedelta(days=n) for n in range(0, (END - START).days,
 @st.composite
 def scenarios(draw: st.DrawFn) -> tuple[list[cm.Commitment], list[tuple[str, dict[str, object]]]]:
     """A few commitments and a sequence of record requests, valid or not."""
-    pledges = [draw(commitments(commitment_id=f"c{i}", max_date=dt.date(2025, 6, 30))) for i in range(draw(st.integers(1, 3)))]
+    pledges = [
+        draw(commitments(commitment_id=f"c{i}", max_date=dt.date(2025, 6, 30)))
+        for i in range(draw(st.integers(1, 3)))
+    ]
     requests = []
     for _ in range(draw(st.integers(0, 12))):
         target = draw(st.sampled_from(pledges))

@@ -48,8 +48,10 @@ def _effect_order(updates: list[cm.StatusUpdate]) -> tuple[cm.StatusUpdate, ...]
 
 
 class TrackerMachine(RuleBasedStateMachine):
-    """Adds commitments, records valid, invalid and back-dated updates, retracts, moves
-    the query date, dumps and loads; checks the tracker against a reference replay.
+    """Drives a tracker with random steps and checks it against a reference replay.
+
+    Rules add commitments, record valid, invalid and back-dated updates, retract, move
+    the query date on, and dump and load.
 
     Class attributes to set in a subclass:
 
@@ -178,8 +180,10 @@ class TrackerMachine(RuleBasedStateMachine):
 
     @rule(target=update_ids, cid=commitment_ids, data=st.data())
     def record_backdated(self, cid: str, data: st.DataObject) -> object:
-        """Record any status on any day since the commitment was made; the reference decides."""
-        drawn = data.draw(update_requests(self.model[cid], workflow=self.workflow, max_date=self.today))
+        """Record any status on any day since the commitment was made; the model decides."""
+        drawn = data.draw(
+            update_requests(self.model[cid], workflow=self.workflow, max_date=self.today)
+        )
         request = UpdateRequest(drawn.status, drawn.on, drawn.party, self.tick())
         candidate = request.as_update(cid)
         if reference_valid(self.model[cid], [*self.updates[cid], candidate], self.workflow):
@@ -189,7 +193,7 @@ class TrackerMachine(RuleBasedStateMachine):
 
     @rule(update_id=update_ids)
     def retract(self, update_id: str) -> None:
-        """Retract an update; refused when already retracted or when the rest breaks the workflow."""
+        """Retract an update; refused if already retracted or if the rest breaks the workflow."""
         update = self.tracker.event(update_id)
         assert isinstance(update, cm.StatusUpdate)
         cid = update.commitment_id
@@ -243,8 +247,7 @@ class TrackerMachine(RuleBasedStateMachine):
 
     @invariant()
     def answers_match_replay(self) -> None:
-        """Statuses (overall and per party), overdue() and fulfilled() on the query date
-        equal a plain replay of the model."""
+        """Statuses, party statuses, overdue() and fulfilled() equal a plain replay."""
         overdue, fulfilled = set(), set()
         assessments = {a.commitment_id: a for a in self.tracker.assess_all(as_of=self.today)}
         keep_open = isinstance(self.tracker.policy, cm.KeepOpen)

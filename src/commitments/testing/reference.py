@@ -30,7 +30,9 @@ def track_statuses(
     Replays `updates` in effect order, up to and including `until` (None: all of them);
     a recurring commitment's `fulfilled` updates mark occurrences and change nothing.
     """
-    state: dict[str | None, cm.Status] = dict.fromkeys(commitment.parties or (None,), cm.Status.PLEDGED)
+    state: dict[str | None, cm.Status] = dict.fromkeys(
+        commitment.parties or (None,), cm.Status.PLEDGED
+    )
     for update in _ordered(updates):
         if until is not None and update.on > until:
             break
@@ -57,7 +59,9 @@ def reference_valid(
     to is open; every other update must be a transition the workflow allows from the
     status of each party it applies to.
     """
-    state: dict[str | None, cm.Status] = dict.fromkeys(commitment.parties or (None,), cm.Status.PLEDGED)
+    state: dict[str | None, cm.Status] = dict.fromkeys(
+        commitment.parties or (None,), cm.Status.PLEDGED
+    )
     for update in _ordered(updates):
         if update.status not in workflow.states:
             return False
@@ -90,5 +94,6 @@ class TickingClock:
         self.step = step
 
     def __call__(self) -> dt.datetime:
+        """The next moment."""
         self.now += self.step
         return self.now

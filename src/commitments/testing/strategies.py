@@ -80,8 +80,11 @@ def sources(
 ) -> cm.Source:
     """Sources with at least one field set; `published_on` within the date bounds."""
     url = draw(st.none() | st.from_regex(r"https://example\.org/[a-z0-9-]{1,20}", fullmatch=True))
-    title = draw(st.none() | st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=30))
-    publisher = draw(st.sampled_from(["MOFA", "Xinhua", "Yonhap", "Kyodo"]))
+    title = draw(
+        st.none()
+        | st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=30)
+    )
+    publisher: str | None = draw(st.sampled_from(["MOFA", "Xinhua", "Yonhap", "Kyodo"]))
     if url is not None or title is not None:
         publisher = draw(st.none() | st.just(publisher))
     published_on = draw(st.none() | dates(min_date=min_date, max_date=max_date))
@@ -118,7 +121,7 @@ def deadlines(
 
 @st.composite
 def recurrences(draw: st.DrawFn, *, min_year: int = 2000, max_year: int = 2030) -> cm.Recurrence:
-    """Recurrences read from the wordings `Recurrence.parse` accepts, starting in the years given."""
+    """Recurrences in the wordings `Recurrence.parse` reads, starting in the years given."""
     phrase = draw(st.sampled_from(_RECURRENCE_PHRASES))
     year = draw(st.integers(min_year, max_year))
     return cm.Recurrence.parse(phrase.format(year=year, month=draw(st.integers(1, 12))))
@@ -129,12 +132,14 @@ def workflows(draw: st.DrawFn) -> cm.Workflow:
     """Valid workflows: `pledged` plus some statuses, with random transitions between them."""
     others = draw(st.lists(st.sampled_from(list(cm.Status)[1:]), unique=True, max_size=7))
     states = [cm.Status.PLEDGED, *others]
-    table = {s: draw(st.sets(st.sampled_from(states))) for s in states}
+    table: dict[cm.Status | str, set[cm.Status | str]] = {
+        s: set(draw(st.sets(st.sampled_from(states)))) for s in states
+    }
     return cm.Workflow(table, name=draw(st.sampled_from(["custom", "drawn"])))
 
 
 @st.composite
-def commitments(  # noqa: PLR0913 - each bound is a keyword users tune
+def commitments(
     draw: st.DrawFn,
     *,
     commitment_id: str | None = None,
@@ -326,7 +331,7 @@ def invalid_updates(
 
 
 @st.composite
-def update_sequences(  # noqa: PLR0913 - each bound is a keyword users tune
+def update_sequences(
     draw: st.DrawFn,
     commitment: cm.Commitment,
     workflow: cm.Workflow = cm.DEFAULT_WORKFLOW,
