@@ -1,21 +1,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import commitments as cm
+from commitments.testing import TickingClock
 from store_support import sample_tracker
-from strategies import FixedClock
+
+# `HYPOTHESIS_PROFILE=thorough pytest` runs every property with 1000 examples.
+settings.register_profile("thorough", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 MADE = dt.date(2024, 5, 26)
 SEOUL = "Seoul summit bilateral meeting"
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
+def clock() -> TickingClock:
+    return TickingClock()
 
 
 @pytest.fixture
@@ -48,7 +54,7 @@ def fta_phase_two() -> cm.Commitment:
 
 @pytest.fixture
 def tracker(
-    clock: FixedClock, two_plus_two: cm.Commitment, fta_phase_two: cm.Commitment
+    clock: TickingClock, two_plus_two: cm.Commitment, fta_phase_two: cm.Commitment
 ) -> cm.Tracker:
     t = cm.Tracker(clock=clock)
     t.add(two_plus_two)

@@ -10,16 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies
 from commitments import Deadline, DeadlineError
 from commitments.deadline_parser import ACCEPTED_FORMS, NO_DATE_PHRASES, parse_window
-from deadline_texts import (
-    HALF_WORDS,
-    MONTH_NAMES,
-    QUARTER_WORDS,
-    deadline_cases,
-    deadline_texts,
-)
+from commitments.testing import deadline_cases, deadline_texts, deadlines
+from commitments.testing._deadline_texts import HALF_WORDS, MONTH_NAMES, QUARTER_WORDS
 
 D = dt.date
 DOCS = Path(__file__).parent.parent / "docs" / "deadlines.md"
@@ -425,11 +419,10 @@ class TestProperties:
         deadline = Deadline.by(low) if earliest_open else Deadline.window(low, high)
         assert Deadline.parse(str(deadline)) == deadline
 
-    @given(strategies.deadlines())
+    @given(deadlines())
     def test_shared_strategy_deadlines_round_trip(self, deadline):
-        """Deadlines from the shared test strategy, words-only ones too, parse back equal."""
-        if deadline is not None:
-            assert Deadline.parse(str(deadline)) == deadline
+        """Deadlines from the kit's strategy, words-only ones too, parse back equal."""
+        assert Deadline.parse(str(deadline)) == deadline
 
     @given(deadline_cases())
     def test_parsed_window_matches_the_stated_period(self, case):

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import importlib.resources
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import commitments as cm
 
@@ -42,3 +45,13 @@ class TestPackaging:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout.strip()
         assert out == "[]"
+
+
+class TestHypothesisEntryPoint:
+    def test_entry_point_names_the_setup_hook(self):
+        """pyproject registers the kit's setup hook under hypothesis' entry-point group."""
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        target = data["project"]["entry-points"]["hypothesis"]["commitments"]
+        module, _, name = target.partition(":")
+        assert callable(getattr(importlib.import_module(module), name))

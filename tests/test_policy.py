@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import commitments as cm
+from commitments import testing as kit
 
 D = dt.date
 NOW = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
@@ -193,18 +194,11 @@ POLICIES = st.sampled_from(
 OPEN = [cm.Status.PLEDGED, cm.Status.IN_PROGRESS, cm.Status.STALLED]
 
 
-@st.composite
-def commitments(draw, *, recurring: bool | None = None) -> cm.Commitment:
-    parties = draw(st.sampled_from([(), ("A", "B")]))
-    if recurring is None:
-        recurring = draw(st.booleans())
-    if recurring:
-        text = draw(st.sampled_from(["every year from 2020", "twice a year from 2020"]))
-        return cm.Commitment("c", "t", MADE, parties=parties, recurrence=cm.Recurrence.parse(text))
-    latest = MADE + dt.timedelta(days=draw(st.integers(0, 1500)))
-    earliest = draw(st.none() | st.just(latest - dt.timedelta(days=60)))
-    deadline = draw(st.none() | st.just(cm.Deadline.window(earliest, latest)))
-    return cm.Commitment("c", "t", MADE, parties=parties, deadline=deadline)
+def commitments(*, recurring: bool | None = None) -> st.SearchStrategy[cm.Commitment]:
+    """Commitments "c" made on MADE, with parties among A and B, from the kit."""
+    return kit.commitments(
+        commitment_id="c", min_date=MADE, max_date=MADE, parties=("A", "B"), recurring=recurring
+    )
 
 
 @st.composite

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for deadline texts, each with the window it must parse to.
+"""Deadline texts in every form the parser accepts, each with the window it must parse to.
 
 The expected windows come from `calendar.monthrange` and plain arithmetic, not from the
 parser's own code, so tests can use them as an independent oracle.
@@ -128,7 +128,7 @@ def _yearless(draw: st.DrawFn, min_year: int, max_year: int) -> DeadlineCase:
 
 @st.composite
 def _relative(draw: st.DrawFn, min_year: int, max_year: int) -> DeadlineCase:
-    """ "within N units" of a made_on."""
+    """Text like "within N units", with a made_on to count from."""
     made_on = draw(st.dates(dt.date(min_year, 1, 1), dt.date(max_year - 1, 12, 31)))
     unit = draw(st.sampled_from(["day", "week", "month", "year"]))
     count = draw(st.integers(1, 12) if unit != "day" else st.integers(1, 365))
@@ -194,7 +194,9 @@ def _no_date() -> st.SearchStrategy[DeadlineCase]:
     return st.sampled_from(NO_DATE).flatmap(_vary).map(lambda t: DeadlineCase(t, None, None, None))
 
 
-def deadline_cases(min_year: int = 1990, max_year: int = 2100) -> st.SearchStrategy[DeadlineCase]:
+def deadline_cases(
+    *, min_year: int = 1990, max_year: int = 2100
+) -> st.SearchStrategy[DeadlineCase]:
     """Deadline texts of every accepted form, with made_on and the window each states."""
     return st.one_of(
         _dated(min_year, max_year),
@@ -206,7 +208,9 @@ def deadline_cases(min_year: int = 1990, max_year: int = 2100) -> st.SearchStrat
 
 
 def deadline_texts(
-    min_year: int = 1990, max_year: int = 2100
+    *, min_year: int = 1990, max_year: int = 2100
 ) -> st.SearchStrategy[tuple[str, dt.date | None]]:
     """`(text, made_on)` pairs that `Deadline.parse(text, made_on)` accepts."""
-    return deadline_cases(min_year, max_year).map(lambda case: (case.text, case.made_on))
+    return deadline_cases(min_year=min_year, max_year=max_year).map(
+        lambda case: (case.text, case.made_on)
+    )

@@ -1,0 +1,99 @@
+"""A plain reference model of status replay, written apart from `commitments.history`.
+
+The machine and the property tests compare the tracker with these functions. They
+favour obviousness over speed: every answer is a fresh replay of a list of updates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import commitments as cm
+
+__all__ = ["TickingClock", "reference_statuses", "reference_valid", "track_statuses"]
+
+
+def _ordered(updates: Iterable[cm.StatusUpdate]) -> list[cm.StatusUpdate]:
+    return sorted(updates, key=lambda u: (u.on, u.recorded_at))
+
+
+def _is_marker(commitment: cm.Commitment, update: cm.StatusUpdate) -> bool:
+    return commitment.recurrence is not None and update.status is cm.Status.FULFILLED
+
+
+def track_statuses(
+    commitment: cm.Commitment, updates: Iterable[cm.StatusUpdate], *, until: dt.date | None = None
+) -> dict[str | None, cm.Status]:
+    """Each party's status (key None when the commitment names no parties).
+
+    Replays `updates` in effect order, up to and including `until` (None: all of them);
+    a recurring commitment's `fulfilled` updates mark occurrences and change nothing.
+    """
+    state: dict[str | None, cm.Status] = dict.fromkeys(
+        commitment.parties or (None,), cm.Status.PLEDGED
+    )
+    for update in _ordered(updates):
+        if until is not None and update.on > until:
+            break
+        if _is_marker(commitment, update):
+            continue
+        for track in state if update.party is None else (update.party,):
+            state[track] = update.status
+    return state
+
+
+def reference_statuses(
+    commitment: cm.Commitment, updates: Iterable[cm.StatusUpdate], *, until: dt.date | None = None
+) -> cm.Status:
+    """The overall recorded status after replaying `updates` up to `until` (inclusive)."""
+    return cm.combine(track_statuses(commitment, updates, until=until).values())
+
+
+def reference_valid(
+    commitment: cm.Commitment, updates: Sequence[cm.StatusUpdate], workflow: cm.Workflow
+) -> bool:
+    """Whether every party's chain of statuses follows `workflow`.
+
+    An occurrence marker of a recurring commitment is valid while some party it applies
+    to is open; every other update must be a transition the workflow allows from the
+    status of each party it applies to.
+    """
+    state: dict[str | None, cm.Status] = dict.fromkeys(
+        commitment.parties or (None,), cm.Status.PLEDGED
+    )
+    for update in _ordered(updates):
+        if update.status not in workflow.states:
+            return False
+        touched = list(state) if update.party is None else [update.party]
+        if update.party is not None and update.party not in state:
+            return False
+        if _is_marker(commitment, update):
+            if not any(state[track].is_open for track in touched):
+                return False
+            continue
+        for track in touched:
+            if update.status not in workflow.targets(state[track]):
+                return False
+            state[track] = update.status
+    return True
+
+
+class TickingClock:
+    """A tracker clock that moves forward by `step` (default one minute) each time it is read.
+
+    Deterministic, so examples replay exactly; aware (UTC), as a tracker requires.
+    """
+
+    def __init__(
+        self,
+        start: dt.datetime = dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        step: dt.timedelta = dt.timedelta(minutes=1),
+    ) -> None:
+        self.now = start
+        self.step = step
+
+    def __call__(self) -> dt.datetime:
+        """The next moment."""
+        self.now += self.step
+        return self.now
