@@ -271,16 +271,20 @@ def _assess_rows(
 # -- queries -------------------------------------------------------------------------
 
 
-def _query_flags(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("query options")
-    group.add_argument(
+def _date_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
         "--as-of", type=parse_date, help="the date to assess, YYYY-MM-DD (default: today, UTC)"
     )
-    group.add_argument(
+    parser.add_argument(
         "--known-on",
         type=parse_date,
         help="count only what was recorded by the end of this UTC day (default: everything)",
     )
+
+
+def _query_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("query options")
+    _date_flags(group)
     group.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
@@ -781,14 +785,7 @@ def _no_flags(_: argparse.ArgumentParser) -> None:
 
 
 def _report_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as-of", type=parse_date, help="the date to report on, YYYY-MM-DD (default: today, UTC)"
-    )
-    parser.add_argument(
-        "--known-on",
-        type=parse_date,
-        help="count only what was recorded by the end of this UTC day (default: everything)",
-    )
+    _date_flags(parser)
     parser.add_argument(
         "--format", choices=("md", "html"), default="md", help="Markdown or HTML (default: md)"
     )

@@ -36,6 +36,7 @@ from typing import Literal
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from commitments._words import NUMBER_WORDS
 from commitments.exceptions import DeadlineError
 
 __all__ = ["ACCEPTED_FORMS", "NO_DATE_PHRASES", "parse_window"]
@@ -98,18 +99,7 @@ _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
 _NUMBERS = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **NUMBER_WORDS,
     "eighteen": 18,
     "twenty": 20,
     "thirty": 30,

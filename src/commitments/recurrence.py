@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commitments._words import NUMBER_WORDS
 from commitments.events import StatusUpdate
 from commitments.exceptions import RecurrenceError
 
@@ -32,20 +33,7 @@ _ONE_DAY = dt.timedelta(days=1)
 _FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 _SUB_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
 
-_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_NUMBERS = NUMBER_WORDS
 _COUNT = r"(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")"
 _YEARLY = r"(?:every|each|once\s+a|once\s+every)\s+year|annually|annual|yearly"
 _YEAR = 12
