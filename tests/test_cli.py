@@ -351,3 +351,18 @@ class TestReportsFromTheCommandLine:
         assert {s["average_exact"] for s in json.loads(text)["scores"]} == {"-1"}
         code, text, _ = run("compliance", "--as-of", "2025-12-31", "--format", "json")
         assert json.loads(text)["scores"][-1]["average"] > -1
+
+
+class TestSeedStatusTable:
+    def test_recurrence_and_lateness_are_shown(self):
+        """The main job's table names a recurring rule and how late a fulfilment was."""
+        code, out, _ = run("status", "--as-of", "2025-06-30")
+        assert code == 0
+        rows = {line.split()[0]: line for line in out.splitlines()[1:]}
+        assert "every year from 2008" in rows["cjk-leaders-summit-annual"]
+        assert "219d late" in rows["cn-kr-fta-phase2-resumption"]
+        code, out, _ = run("status", "--as-of", "2025-06-30", "--format", "json")
+        by_id = {r["id"]: r for r in json.loads(out)["commitments"]}
+        summit = by_id["cjk-leaders-summit-annual"]
+        assert (summit["recurrence"], summit["missed_periods"]) == ("every year from 2008", 8)
+        assert by_id["cn-kr-2plus2-dialogue"]["recurrence"] is None

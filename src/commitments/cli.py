@@ -45,6 +45,8 @@ COLUMNS = (
     "late_by",
     "last_update_id",
     "last_update_on",
+    "recurrence",
+    "missed_periods",
 )
 BATCH_FIELDS = frozenset(
     {
@@ -200,6 +202,7 @@ def _iso(value: dt.date | None) -> str | None:
 
 def _row(a: Assessment) -> dict[str, Any]:
     deadline = a.commitment.deadline
+    recurrence = a.commitment.recurrence
     last = a.last_update
     return {
         "id": a.commitment.id,
@@ -214,6 +217,8 @@ def _row(a: Assessment) -> dict[str, Any]:
         "late_by": a.late_by,
         "last_update_id": None if last is None else last.id,
         "last_update_on": None if last is None else last.on.isoformat(),
+        "recurrence": None if recurrence is None else recurrence.text,
+        "missed_periods": a.missed_periods,
     }
 
 
@@ -250,8 +255,8 @@ def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
         (
             r["id"],
             r["status"],
-            r["deadline"] or "-",
-            "OVERDUE" if r["overdue"] else ("due" if r["due"] else ""),
+            r["deadline"] or r["recurrence"] or "-",
+            _flags(r),
             r["title"],
         )
         for r in rows
@@ -260,6 +265,18 @@ def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
     for line in (headers, *table):
         cells = [str(v).ljust(w) for v, w in zip(line[:-1], widths, strict=True)]
         ctx.out.write("  ".join([*cells, str(line[-1])]).rstrip() + "\n")
+
+
+def _flags(row: dict[str, Any]) -> str:
+    """The table's FLAGS cell: overdue, due, or how late a fulfilment was."""
+    flags = []
+    if row["overdue"]:
+        flags.append("OVERDUE")
+    if row["due"]:
+        flags.append("due")
+    if row["late_by"]:
+        flags.append(f"{row['late_by']}d late")
+    return " ".join(flags)
 
 
 def _assess_rows(
