@@ -63,3 +63,23 @@ by_party: cm.Score = report.by_party["CN"]
 average = by_party.average
 kept: cm.Status = cm.POLITIFACT.status("Promise Kept")
 label: str = cm.POLITIFACT.label(cm.Status.FULFILLED)
+
+# The testing kit, as a user subclasses it.
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.stateful import invariant  # noqa: E402
+
+from commitments.testing import TrackerMachine, commitments, deadline_texts  # noqa: E402
+
+
+class KeptMachine(TrackerMachine):
+    workflow = workflow
+
+    @invariant()
+    def fulfilled_is_terminal(self) -> None:
+        for c in self.tracker:
+            status = self.tracker.status(c.id, as_of=self.today)
+            assert status is not cm.Status.FULFILLED or self.workflow.is_terminal(status)
+
+
+pledges: st.SearchStrategy[cm.Commitment] = commitments(max_parties=2)
+texts: st.SearchStrategy[tuple[str, dt.date | None]] = deadline_texts()
