@@ -180,3 +180,76 @@ class TestProgress:
         p = cm.Progress(15, 52, "measures")
         assert str(p) == "15 of 52 measures"
         assert p.ratio == pytest.approx(15 / 52)
+
+
+class TestBadInputIsNamed:
+    def test_text_fields_must_be_strings(self):
+        """Non-text descriptions, occasions, notes and reasons are refused up front."""
+        with pytest.raises(cm.ValidationError, match="description must be a string"):
+            cm.Commitment("c", "t", D(2024, 1, 1), description=5)  # type: ignore[arg-type]
+        with pytest.raises(cm.ValidationError, match="occasion must be a string"):
+            cm.Commitment("c", "t", D(2024, 1, 1), occasion=None)  # type: ignore[arg-type]
+        t = cm.Tracker()
+        t.add(cm.Commitment("c", "t", D(2024, 1, 1)))
+        with pytest.raises(cm.UpdateError, match="note must be a string"):
+            t.record("c", "stalled", on=D(2024, 2, 1), note=None)  # type: ignore[arg-type]
+        with pytest.raises(cm.UpdateError, match="reason 5 must be a short code"):
+            t.record("c", "stalled", on=D(2024, 2, 1), reason=5)  # type: ignore[arg-type]
+        assert t.events() == ()
+
+    def test_lone_sources_string_is_one_source(self):
+        """record(sources="url") records one source, not one per character."""
+        t = cm.Tracker()
+        t.add(cm.Commitment("c", "t", D(2024, 1, 1)))
+        u = t.record("c", "stalled", on=D(2024, 2, 1), sources="https://x.test/a")
+        assert u.sources == (cm.Source(url="https://x.test/a"),)
+
+    def test_none_collections_are_empty(self):
+        """parties=None and friends mean none, not a TypeError."""
+        c = cm.Commitment("c", "t", D(2024, 1, 1), parties=None, areas=None, sources=None)  # type: ignore[arg-type]
+        assert (c.parties, c.areas, c.sources) == ((), (), ())
+
+    @pytest.mark.parametrize(
+        ("call", "error", "message"),
+        [
+            (lambda: cm.Deadline(D(2024, 1, 1), D(2024, 1, 2), 5), cm.DeadlineError, "text"),
+            (lambda: cm.Workflow([("pledged", "fulfilled")]), cm.WorkflowError, "from_pairs"),
+            (lambda: cm.Workflow({"pledged": "fulfilled"}), cm.WorkflowError, "collection"),
+            (lambda: cm.Tracker("default"), cm.ValidationError, "Workflow"),
+            (lambda: cm.Tracker().assess_all(as_of="2024-02-01"), cm.ValidationError, "date"),
+            (lambda: cm.Tracker()[["a"]], cm.ValidationError, "string"),
+        ],
+    )
+    def test_wrong_types_raise_our_errors(self, call, error, message):
+        """Wrong argument types raise a commitments error naming what is expected."""
+        with pytest.raises(error, match=message):
+            call()
+
+    def test_bad_progress_tuple(self):
+        """A progress tuple of the wrong shape is refused with an example."""
+        t = cm.Tracker()
+        t.add(cm.Commitment("c", "t", D(2024, 1, 1)))
+        with pytest.raises(cm.UpdateError, match=r"\(done, total\)"):
+            t.record("c", "partially_fulfilled", on=D(2024, 2, 1), progress=(1,))  # type: ignore[arg-type]
+
+    def test_known_on_end_of_time(self):
+        """known_on at the end of the calendar means everything recorded."""
+        t = cm.Tracker()
+        t.add(cm.Commitment("c", "t", D(2024, 1, 1)))
+        t.record("c", "stalled", on=D(2024, 2, 1))
+        assert t.status("c", as_of=D(2024, 3, 1), known_on=dt.date.max) == "stalled"
+
+    def test_unhashable_id_is_simply_absent(self):
+        """Asking whether a list is tracked answers no instead of raising TypeError."""
+        t = cm.Tracker()
+        t.add(cm.Commitment("c", "t", D(2024, 1, 1)))
+        assert (["c"] in t) is False
+        assert ("c" in t) is True
+
+    def test_label_naming_another_state_refused(self):
+        """A label may not be the name of a different state."""
+        with pytest.raises(cm.WorkflowError, match="names no other state"):
+            cm.Workflow(
+                {"pledged": {"in_progress", "stalled"}, "in_progress": set(), "stalled": set()},
+                labels={"in_progress": "stalled"},
+            )

@@ -32,7 +32,6 @@ from commitments.workflow import Workflow
 
 SCHEMA_VERSION = 1
 _TOP_KEYS = frozenset({"schema_version", "workflow", "policy", "commitments", "events"})
-_ONE_DAY = dt.timedelta(days=1)
 
 T = TypeVar("T")
 
@@ -347,7 +346,7 @@ def _check_event(tracker: Tracker, event: Event, path: str) -> None:
             f"{path}.on",
             f"{event.on} precedes {commitment.id}, made on {commitment.made_on}",
         )
-    if event.on > event.recorded_at.astimezone(dt.UTC).date() + _ONE_DAY:
+    if (event.on - event.recorded_at.astimezone(dt.UTC).date()).days > 1:
         raise CatalogError(f"{path}.on", "takes effect more than a day after it was recorded")
     if event.party is not None and event.party not in commitment.parties:
         raise CatalogError(

@@ -27,6 +27,8 @@ def check_id(kind: str, value: object) -> None:
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
     if isinstance(value, str):
         # A lone string would otherwise become a tuple of its characters.
         return (value,)
@@ -34,6 +36,8 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _sources(value: Iterable[Source | str]) -> tuple[Source, ...]:
+    if value is None:
+        return ()
     if isinstance(value, (str, Source)):
         return (Source.coerce(value),)
     return tuple(Source.coerce(v) for v in value)
@@ -83,6 +87,12 @@ class Commitment:
         where = f"commitment {self.id}"
         if not isinstance(self.title, str) or not self.title.strip():
             raise ValidationError(f"{where}: title must be a non-empty string")
+        for name in ("description", "occasion"):
+            if not isinstance(getattr(self, name), str):
+                raise ValidationError(
+                    f"{where}: {name} must be a string (use '' for none), "
+                    f"got {getattr(self, name)!r}"
+                )
         if type(self.made_on) is not dt.date:
             raise ValidationError(
                 f"{where}: made_on must be a calendar date (datetime.date), "

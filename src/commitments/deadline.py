@@ -39,6 +39,8 @@ class Deadline:
     text: str = attrs.field(default="")
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise DeadlineError(f"deadline text must be a string, got {self.text!r}")
         _check_date("earliest", self.earliest)
         _check_date("latest", self.latest)
         if self.earliest is not None and self.latest is not None and self.earliest > self.latest:

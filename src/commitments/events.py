@@ -92,7 +92,11 @@ class StatusUpdate:
                 f"{where}: on must be a calendar date (datetime.date), got {self.on!r}"
             )
         check_aware(where, self.recorded_at)
-        if self.reason is not None and not _REASON.fullmatch(self.reason):
+        if not isinstance(self.note, str):
+            raise ValidationError(f"{where}: note must be a string (use '' for none)")
+        if self.reason is not None and (
+            not isinstance(self.reason, str) or not _REASON.fullmatch(self.reason)
+        ):
             raise ValidationError(
                 f"{where}: reason {self.reason!r} must be a short code in lower case, "
                 "e.g. blocked, deprioritised, reversed, replaced"

@@ -51,8 +51,12 @@ def knowledge_cutoff(known_on: dt.date | dt.datetime | None) -> dt.datetime | No
                 f"known_on {known_on!r} is a naive datetime; give a timezone-aware "
                 "datetime or a date (a date means the whole UTC day)"
             )
+        if known_on >= dt.datetime.max.replace(tzinfo=dt.UTC) - _ONE_DAY:
+            return None  # the end of time: everything recorded counts
         return known_on + _TICK
     if isinstance(known_on, dt.date):
+        if known_on >= dt.date.max - _ONE_DAY:
+            return None
         return dt.datetime.combine(known_on + _ONE_DAY, dt.time(0), tzinfo=dt.UTC)
     raise ValidationError(
         f"known_on must be a date or an aware datetime, got {type(known_on).__name__}"

@@ -48,10 +48,28 @@ from commitments.status import Status
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
 _EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
-_ONE_DAY = dt.timedelta(days=1)
 
 Clock = Callable[[], dt.datetime]
 KnownOn = dt.date | dt.datetime | None
+
+
+def _source_list(sources: Iterable[Source | str]) -> tuple[Source | str, ...]:
+    # A lone URL or Source is one source, not an iterable of characters or fields.
+    if isinstance(sources, (str, Source)):
+        return (sources,)
+    return tuple(sources)
+
+
+def _progress(value: object) -> Progress:
+    if (
+        isinstance(value, tuple)
+        and len(value) in {2, 3}
+        and all(isinstance(v, (int, float)) for v in value[:2])
+    ):
+        return Progress(*value)
+    raise ValidationError(
+        f"progress must be a Progress or a (done, total) tuple such as (15, 52), got {value!r}"
+    )
 
 
 def utc_now() -> dt.datetime:
@@ -87,6 +105,11 @@ class Tracker:
         policy: DeadlinePolicy | None = None,
         clock: Clock = utc_now,
     ) -> None:
+        if workflow is not None and not isinstance(workflow, Workflow):
+            raise ValidationError(
+                f"workflow must be a Workflow such as Workflow.default(), "
+                f"not {type(workflow).__name__}"
+            )
         self.workflow = workflow if workflow is not None else DEFAULT_WORKFLOW
         if policy is not None and not isinstance(policy, DeadlinePolicy):
             raise ValidationError(
@@ -106,13 +129,15 @@ class Tracker:
     # -- the collection -----------------------------------------------------------
 
     def __getitem__(self, commitment_id: str) -> Commitment:
+        if not isinstance(commitment_id, str):
+            raise ValidationError(f"a commitment id is a string, not {commitment_id!r}")
         try:
             return self._commitments[commitment_id]
         except KeyError:
             raise UnknownCommitmentError(commitment_id, self._commitments) from None
 
     def __contains__(self, commitment_id: object) -> bool:
-        return commitment_id in self._commitments
+        return isinstance(commitment_id, str) and commitment_id in self._commitments
 
     def __len__(self) -> int:
         return len(self._commitments)
@@ -188,7 +213,7 @@ class Tracker:
                 commitment,
                 status,
                 on=on,
-                sources=(*((source,) if source is not None else ()), *sources),
+                sources=(*((source,) if source is not None else ()), *_source_list(sources)),
                 note=note,
                 party=party,
                 recorded_at=recorded_at,
@@ -243,7 +268,7 @@ class Tracker:
         try:
             parsed = self.workflow.parse_status(status)
             if progress is not None and not isinstance(progress, Progress):
-                progress = Progress(*progress)
+                progress = _progress(progress)
             return StatusUpdate(
                 id=self._new_id(cid, update_id),
                 commitment_id=cid,
@@ -309,7 +334,7 @@ class Tracker:
                 f"{commitment.made_on}; updates must be on or after it"
             )
         recorded_day = update.recorded_at.astimezone(dt.UTC).date()
-        if update.on > recorded_day + _ONE_DAY:
+        if (update.on - recorded_day).days > 1:
             raise UpdateError(
                 f"{cid}: an update cannot take effect on {update.on}, more than a day "
                 f"after it is recorded ({update.recorded_at.isoformat()})"
@@ -479,6 +504,7 @@ class Tracker:
     ) -> list[Assessment]:
         """Assessments of every commitment made on or before `as_of`."""
         day = self._today() if as_of is None else as_of
+        self._check_day(day)
         return [
             self.assess(c.id, as_of=day, known_on=known_on)
             for c in self._commitments.values()

@@ -20,6 +20,16 @@ from commitments.status import OPEN_STATUSES, Status
 def _freeze_transitions(
     value: Mapping[Status | str, Iterable[Status | str]],
 ) -> Mapping[Status, frozenset[Status]]:
+    if not isinstance(value, Mapping):
+        raise WorkflowError(
+            "transitions must be a mapping of status -> statuses it may move to, "
+            f"not {type(value).__name__}; use Workflow.from_pairs for (from, to) pairs"
+        )
+    for source, targets in value.items():
+        if isinstance(targets, str) or not isinstance(targets, Iterable):
+            raise WorkflowError(
+                f"the targets of {source!r} must be a collection of statuses, got {targets!r}"
+            )
     frozen = {
         Status.coerce(source): frozenset(Status.coerce(t) for t in targets)
         for source, targets in value.items()
@@ -65,6 +75,15 @@ class Workflow:
                 f"workflow {self.name!r} labels states it does not define: "
                 f"{', '.join(sorted(extra_labels))}"
             )
+        for state, label in self.labels.items():
+            clash = next(
+                (s for s in states if s is not state and s.value == label.casefold()), None
+            )
+            if clash is not None:
+                raise WorkflowError(
+                    f"workflow {self.name!r}: label {label!r} of {state} is the name of "
+                    f"another state, {clash}; choose a label that names no other state"
+                )
         seen: dict[str, Status] = {}
         for state in states:
             key = self.label(state).casefold()
