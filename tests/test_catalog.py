@@ -84,7 +84,8 @@ class TestRoundTrip:
     def test_ids_continue_after_load(self, full):
         """Generated ids keep counting after a reload, never reusing one."""
         again = cm.loads(cm.dumps(full))
-        u = again.record("cn-kr-2plus2", "in_progress", on=D(2024, 7, 1))
+        later = dt.datetime(2028, 1, 1, tzinfo=dt.UTC)  # after the fixture's retraction
+        u = again.record("cn-kr-2plus2", "in_progress", on=D(2024, 7, 1), recorded_at=later)
         assert u.id not in {e.id for e in full.events()}
 
     def test_answers_unchanged_after_reload(self, full):

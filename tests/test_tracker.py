@@ -140,7 +140,9 @@ class TestRecord:
     def test_backdated_update_checked_against_later_history(self, tracker):
         """A back-dated update that would make a later update invalid is refused."""
         tracker.record("cn-kr-2plus2", "partially_fulfilled", on=D(2024, 6, 18))
-        with pytest.raises(cm.TransitionError, match="later update cn-kr-2plus2:1") as info:
+        with pytest.raises(
+            cm.TransitionError, match="would make the update cn-kr-2plus2:1 invalid"
+        ) as info:
             tracker.record("cn-kr-2plus2", "fulfilled", on=D(2024, 6, 12))
         assert info.value.from_status == "fulfilled"
         assert info.value.to_status == "partially_fulfilled"
@@ -448,3 +450,41 @@ class TestWorkflowUse:
         assert u.status is cm.Status.FULFILLED
         with pytest.raises(cm.UpdateError, match="'Promise Broken' \\(broken\\)"):
             t.record("cn-kr-2plus2", "stalled", on=D(2024, 6, 19))
+
+
+class TestKnowledgeStates:
+    def test_backfill_cannot_forge_an_invalid_past(self, clock):
+        """A back-filled update may not leave a past state of knowledge the workflow forbids."""
+        moment = lambda *a: dt.datetime(*a, tzinfo=UTC)  # noqa: E731
+        t = cm.Tracker(clock=clock)
+        t.add(cm.Commitment("a", "Hold talks", D(2024, 1, 1)))
+        wrong = t.record("a", "stalled", on=D(2024, 5, 1), recorded_at=moment(2024, 5, 2))
+        t.retract(wrong.id, reason="misread", recorded_at=moment(2024, 6, 10))
+        before = snapshot(t)
+        # Known on 5 June the history would read fulfilled (1 April), then stalled (1 May).
+        with pytest.raises(cm.TransitionError, match="as known at 2024-06-01"):
+            t.record("a", "fulfilled", on=D(2024, 4, 1), recorded_at=moment(2024, 6, 1))
+        assert snapshot(t) == before
+        # Recorded after the retraction, the same fact is fine.
+        t.record("a", "fulfilled", on=D(2024, 4, 1), recorded_at=moment(2024, 6, 11))
+        assert t.status("a", as_of=D(2024, 7, 1), known_on=D(2024, 6, 5)) == "stalled"
+        assert t.status("a", as_of=D(2024, 7, 1)) == "fulfilled"
+
+    def test_catalog_refuses_a_forged_past(self):
+        """Loading checks every state of knowledge, naming the moment."""
+        update = {"type": "update", "commitment_id": "a"}
+        doc = {
+            "schema_version": 1,
+            "commitments": [{"id": "a", "title": "Hold talks", "made_on": "2024-01-01"}],
+            "events": [
+                {**update, "id": "a:1", "status": "stalled", "on": "2024-05-01",
+                 "recorded_at": "2024-05-02T00:00:00+00:00"},
+                {**update, "id": "a:2", "status": "fulfilled", "on": "2024-04-01",
+                 "recorded_at": "2024-06-01T00:00:00+00:00"},
+                {"type": "retraction", "id": "a:3", "commitment_id": "a", "update_id": "a:1",
+                 "reason": "misread", "recorded_at": "2024-06-10T00:00:00+00:00"},
+            ],
+        }  # fmt: skip
+        with pytest.raises(cm.CatalogError, match="as known at 2024-06-01") as info:
+            cm.from_document(doc)
+        assert info.value.path == "$.events[0].status"

@@ -23,7 +23,7 @@ from commitments.commitment import Commitment
 from commitments.deadline import Deadline
 from commitments.events import Event, Retraction, StatusUpdate
 from commitments.exceptions import CatalogError, CommitmentsError
-from commitments.history import effective_updates, first_violation
+from commitments.history import knowledge_violation
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
 from commitments.status import Status
@@ -443,9 +443,9 @@ def _check_histories(tracker: Tracker) -> None:
         if not updates:
             continue
         retractions = tracker._retractions[commitment.id]  # noqa: SLF001
-        effective = effective_updates(updates, retractions)
-        violation = first_violation(commitment, effective, tracker.workflow)
-        if violation is not None:
+        found = knowledge_violation(commitment, updates, retractions, tracker.workflow)
+        if found is not None:
+            violation, moment = found
             if index is None:
                 index = {event.id: i for i, event in enumerate(tracker.events())}
             bad = violation.update
@@ -454,7 +454,8 @@ def _check_histories(tracker: Tracker) -> None:
             raise CatalogError(
                 f"$.events[{index[bad.id]}].status",
                 f"{commitment.id}{who} on {bad.on}: workflow {tracker.workflow.name!r} does "
-                f"not allow {violation.from_status} -> {bad.status}; allowed: {allowed}",
+                f"not allow {violation.from_status} -> {bad.status}; allowed: {allowed}"
+                + ("" if moment is None else f" (as known at {moment.isoformat()})"),
             )
 
 

@@ -18,6 +18,7 @@ Rules (the README states them too):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -177,6 +178,43 @@ def first_violation(
                 named = track if update.party is not None or len(set(state.values())) > 1 else None
                 return Violation(update, named, current, workflow.targets(current))
         _apply(state, update)
+    return None
+
+
+def _arrives_in_effect_order(updates: Sequence[StatusUpdate]) -> bool:
+    """Whether updates were recorded in the order they take effect."""
+    arrival = sorted(updates, key=lambda u: u.recorded_at)
+    return all(effect_key(a) <= effect_key(b) for a, b in itertools.pairwise(arrival))
+
+
+def knowledge_violation(
+    commitment: Commitment,
+    updates: Sequence[StatusUpdate],
+    retractions: Sequence[Retraction],
+    workflow: Workflow,
+    *,
+    since: dt.datetime | None = None,
+) -> tuple[Violation, dt.datetime | None] | None:
+    """The first forbidden transition in any state of knowledge from `since` on.
+
+    Every history *as known on* some moment must follow the workflow, not only the
+    latest one: a back-filled `recorded_at` or a retraction changes what was known
+    from then on. Returns the violation and the moment it was known (None: now).
+    When updates arrive in effect order and none is retracted, each earlier state is
+    a prefix of the latest, so checking the latest suffices.
+    """
+    latest = first_violation(commitment, effective_updates(updates, retractions), workflow)
+    if latest is not None:
+        return latest, None
+    if not retractions and _arrives_in_effect_order(updates):
+        return None
+    recorded = [u.recorded_at for u in updates] + [r.recorded_at for r in retractions]
+    moments = sorted({m for m in recorded if since is None or m >= since})
+    for moment in moments:
+        known = effective_updates(updates, retractions, moment + _TICK)
+        violation = first_violation(commitment, known, workflow)
+        if violation is not None:
+            return violation, moment
     return None
 
 

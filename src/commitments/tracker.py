@@ -34,10 +34,11 @@ from commitments.exceptions import (
 )
 from commitments.history import (
     Timeline,
+    Violation,
     build_timeline,
     effective_updates,
-    first_violation,
     knowledge_cutoff,
+    knowledge_violation,
     occurrences,
     party_statuses_on,
 )
@@ -342,10 +343,14 @@ class Tracker:
         if update.party is not None and update.party not in commitment.parties:
             allowed = ", ".join(commitment.parties) or "none (the commitment names no parties)"
             raise UpdateError(f"{cid}: unknown party {update.party!r}; the parties are {allowed}")
-        current = effective_updates(self._updates.get(cid, ()), self._retractions.get(cid, ()))
-        current.append(update)
-        current.sort(key=lambda u: (u.on, u.recorded_at))
-        self._raise_violation(commitment, current, update)
+        found = knowledge_violation(
+            commitment,
+            [*self._updates.get(cid, ()), update],
+            self._retractions.get(cid, []),
+            self.workflow,
+            since=update.recorded_at,
+        )
+        self._raise_violation(commitment, found, update)
 
     def _check_retraction(self, target: StatusUpdate, retraction: Retraction) -> None:
         if retraction.id in self._events_by_id:
@@ -362,31 +367,34 @@ class Tracker:
                 f"before it was recorded ({target.recorded_at.isoformat()})"
             )
         cid = target.commitment_id
-        remaining = [
-            u
-            for u in effective_updates(self._updates.get(cid, ()), self._retractions.get(cid, ()))
-            if u.id != target.id
-        ]
-        self._raise_violation(self[cid], remaining, None)
+        found = knowledge_violation(
+            self[cid],
+            self._updates.get(cid, []),
+            [*self._retractions.get(cid, ()), retraction],
+            self.workflow,
+            since=retraction.recorded_at,
+        )
+        self._raise_violation(self[cid], found, None)
 
     def _raise_violation(
         self,
         commitment: Commitment,
-        updates: Sequence[StatusUpdate],
+        found: tuple[Violation, dt.datetime | None] | None,
         new: StatusUpdate | None,
     ) -> None:
-        violation = first_violation(commitment, updates, self.workflow)
-        if violation is None:
+        if found is None:
             return
+        violation, moment = found
         bad = violation.update
         if new is not None and bad is new:
             detail = ""
         elif new is not None:
-            detail = (
-                f"recording {new.status} on {new.on} would make the later update {bad.id} invalid"
-            )
+            detail = f"recording {new.status} on {new.on} would make the update {bad.id} invalid"
         else:
             detail = f"without the retracted update, update {bad.id} would be invalid"
+        if moment is not None:
+            when = f"as known at {moment.isoformat()}"
+            detail = f"{detail}, {when}" if detail else when
         raise TransitionError(
             commitment_id=commitment.id,
             on=bad.on,

@@ -22,6 +22,7 @@ from commitments.testing.reference import (
     TickingClock,
     reference_statuses,
     reference_valid,
+    reference_valid_as_known,
     track_statuses,
 )
 from commitments.testing.strategies import (
@@ -62,6 +63,7 @@ __all__ = [
     "recurrences",
     "reference_statuses",
     "reference_valid",
+    "reference_valid_as_known",
     "sources",
     "statuses",
     "track_statuses",

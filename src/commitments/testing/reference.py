@@ -11,7 +11,13 @@ from collections.abc import Iterable, Sequence
 
 import commitments as cm
 
-__all__ = ["TickingClock", "reference_statuses", "reference_valid", "track_statuses"]
+__all__ = [
+    "TickingClock",
+    "reference_statuses",
+    "reference_valid",
+    "reference_valid_as_known",
+    "track_statuses",
+]
 
 
 def _ordered(updates: Iterable[cm.StatusUpdate]) -> list[cm.StatusUpdate]:
@@ -97,3 +103,24 @@ class TickingClock:
         """The next moment."""
         self.now += self.step
         return self.now
+
+
+def reference_valid_as_known(
+    commitment: cm.Commitment,
+    updates: Sequence[cm.StatusUpdate],
+    workflow: cm.Workflow,
+    retractions: Sequence[cm.Retraction] = (),
+) -> bool:
+    """Whether the history is valid as known at every moment something was recorded.
+
+    At each `recorded_at`, the updates recorded by then and not yet retracted by then
+    must pass `reference_valid`: a back-filled update or a retraction may not leave a
+    state of knowledge the workflow forbids.
+    """
+    moments = sorted({u.recorded_at for u in updates} | {r.recorded_at for r in retractions})
+    for moment in moments:
+        gone = {r.update_id for r in retractions if r.recorded_at <= moment}
+        known = [u for u in updates if u.recorded_at <= moment and u.id not in gone]
+        if not reference_valid(commitment, known, workflow):
+            return False
+    return True
