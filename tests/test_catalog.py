@@ -265,3 +265,21 @@ class TestDeadlineText:
         err = refused(doc)
         assert err.path == "$.commitments[0].deadline"
         assert "soonish" in str(err)
+
+
+class TestLinks:
+    def test_forward_links_refused_like_add(self):
+        """A link must name an earlier commitment, on load as in Tracker.add."""
+        doc = {
+            "schema_version": 1,
+            "commitments": [
+                {"id": "a", "title": "old", "made_on": "2024-01-01", "superseded_by": "b"},
+                {"id": "b", "title": "new", "made_on": "2024-06-01", "restates": ["a"]},
+            ],
+        }
+        err = refused(doc)
+        assert err.path == "$.commitments[0].superseded_by"
+        assert "superseded' update" in str(err)
+        del doc["commitments"][0]["superseded_by"]
+        t = cm.from_document(doc)
+        assert t["b"].restates == ("a",)

@@ -384,16 +384,21 @@ def from_document(document: object) -> Tracker:
         path = f"$.commitments[{i}]"
         commitment = _structure(_expand_deadline_text(raw, path), Commitment, path)
         if commitment.id in tracker:
-            raise CatalogError(f"$.commitments[{i}].id", f"id {commitment.id!r} is used twice")
+            raise CatalogError(f"{path}.id", f"id {commitment.id!r} is used twice")
+        # The rule of Tracker.add: a link names a commitment that comes before it.
+        for j, other in enumerate(commitment.restates):
+            if other not in tracker:
+                raise CatalogError(
+                    f"{path}.restates[{j}]",
+                    f"names {other!r}, which is not an earlier commitment in the catalog",
+                )
+        if commitment.superseded_by is not None and commitment.superseded_by not in tracker:
+            raise CatalogError(
+                f"{path}.superseded_by",
+                f"names {commitment.superseded_by!r}, which is not an earlier commitment in "
+                "the catalog; record a 'superseded' update instead",
+            )
         tracker._store_commitment(commitment)  # noqa: SLF001
-    for i, commitment in enumerate(tracker):
-        for field in ("restates", "superseded_by"):
-            value = getattr(commitment, field)
-            for j, other in enumerate((value,) if isinstance(value, str) else value or ()):
-                if other not in tracker:
-                    where = f"$.commitments[{i}].{field}"
-                    where += f"[{j}]" if field == "restates" else ""
-                    raise CatalogError(where, f"names unknown commitment {other!r}")
     for i, raw in enumerate(events):
         path = f"$.events[{i}]"
         event = _event_from(raw, path)
