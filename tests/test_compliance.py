@@ -204,3 +204,25 @@ class TestScoreAssessments:
         if kept:
             assert report.overall.average == sum(kept, F(0)) / len(kept)
         assert report.by_commitment["p"] == report.overall
+
+
+class TestPolicyAndRecurrence:
+    def test_policy_break_scores_alike_with_or_without_parties(self):
+        """A pledge broken by the 100-day rule scores -1 whether or not it names parties."""
+        made, due, asked = dt.date(2024, 1, 1), dt.date(2024, 3, 1), dt.date(2024, 6, 1)
+        scores = []
+        for parties in ((), ("CN",)):
+            t = cm.Tracker(policy=cm.BreakAfter(days=0))
+            t.add(cm.Commitment("a", "t", made, parties=parties, deadline=cm.Deadline.by(due)))
+            t.record("a", "in_progress", on=dt.date(2024, 2, 1))
+            assert t.status("a", as_of=asked) is cm.Status.BROKEN
+            scores.append([(c.status, c.score) for c in t.compliance(as_of=asked).cells])
+        assert scores[0] == scores[1] == [(cm.Status.BROKEN, -1)]
+
+    def test_recurring_summit_scores_its_streak(self):
+        """The yearly summit scores +1 while 2024 is the latest met year, -1 once 2025 is missed."""
+        seeds = cm.seed_catalog()
+        end_2025 = seeds.compliance(as_of=dt.date(2025, 12, 31)).by_commitment
+        mid_2026 = seeds.compliance(as_of=dt.date(2026, 6, 30)).by_commitment
+        assert end_2025["cjk-leaders-summit-annual"].average == 1
+        assert mid_2026["cjk-leaders-summit-annual"].average == -1

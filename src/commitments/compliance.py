@@ -170,6 +170,22 @@ class ComplianceReport:
         return compare(earlier, self)
 
 
+def _scored_status(assessment: Assessment, status: Status) -> Status:
+    """The status a (commitment, party) pair is scored on.
+
+    A commitment the deadline policy broke is broken for every party still open. An
+    open recurring commitment counts as fulfilled while its streak runs (the latest
+    completed period, or the current one, was met), and as recorded otherwise.
+    """
+    if not status.is_open:
+        return status
+    if assessment.by_policy:
+        return Status.BROKEN
+    if assessment.commitment.recurrence is not None and assessment.streak:
+        return Status.FULFILLED
+    return status
+
+
 def score_assessments(
     assessments: Iterable[Assessment],
     *,
@@ -191,9 +207,12 @@ def score_assessments(
                 f"{commitment.id}: assessed on {assessment.as_of}, but the report is on {as_of}"
             )
         pairs: list[tuple[str | None, Status]] = (
-            [(p, assessment.party_statuses[p]) for p in commitment.parties]
+            [
+                (p, _scored_status(assessment, assessment.party_statuses[p]))
+                for p in commitment.parties
+            ]
             if commitment.parties
-            else [(None, assessment.status)]
+            else [(None, _scored_status(assessment, assessment.status))]
         )
         scored = commitment_scores.setdefault(commitment.id, [])
         for party, status in pairs:
