@@ -457,3 +457,9 @@ class TestCatalog:
         with pytest.raises(cm.CatalogError, match=message) as info:
             cm.from_document(document)
         assert info.value.path == "$.commitments[0].recurrence"
+
+
+def test_years_before_1000_are_refused_clearly():
+    """A start year RFC 5545 cannot write is refused, naming the year."""
+    with pytest.raises(cm.RecurrenceError, match="the year 999 is before 1000"):
+        cm.Recurrence.parse("every year from 0999")

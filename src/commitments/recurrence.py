@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from dateutil.rrule import rrule
 
 _ONE_DAY = dt.timedelta(days=1)
+_FIRST_YEAR = 1000  # RFC 5545 writes four-digit years
 _FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 _SUB_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
 
@@ -195,8 +196,13 @@ class Recurrence:
                 continue
             year = int(match["year"])
             month = int(match["month"]) if match["month"] else 1
-            if not 1 <= month <= 12 or year < 1:  # noqa: PLR2004 - months of a year
+            if not 1 <= month <= 12:  # noqa: PLR2004 - months of a year
                 break
+            if year < _FIRST_YEAR:
+                raise RecurrenceError(
+                    f"cannot read recurrence {text!r}: the year {year} is before "
+                    f"{_FIRST_YEAR}; RFC 5545 rules start in year {_FIRST_YEAR} or later"
+                )
             count = match.groupdict().get("n")
             n = 1 if count is None else _NUMBERS.get(count) or int(count)
             if n < 1:
