@@ -366,3 +366,18 @@ class TestSeedStatusTable:
         summit = by_id["cjk-leaders-summit-annual"]
         assert (summit["recurrence"], summit["missed_periods"]) == ("every year from 2008", 8)
         assert by_id["cn-kr-2plus2-dialogue"]["recurrence"] is None
+
+
+class TestCsvSafety:
+    def test_formula_cells_are_disarmed(self, tmp_path):
+        """A title that a spreadsheet would run as a formula is quoted in CSV output."""
+        path = str(tmp_path / "s.db")
+        assert run("init", "--store", path)[0] == 0
+        code, _, err = run(
+            "add", "--store", path, "--id", "evil", "--title", '=HYPERLINK("x")',
+            "--made-on", "2024-01-01",
+        )  # fmt: skip
+        assert code == 0, err
+        code, out, _ = run("status", "--store", path, "--as-of", "2024-02-01", "--format", "csv")
+        row = next(csv.DictReader(io.StringIO(out)))
+        assert row["title"] == '\'=HYPERLINK("x")'

@@ -155,7 +155,7 @@ class TestCsv:
             ("CN", "superseded", ""),
             ("JP", "pledged", "-1"),
         ]
-        assert health[0]["overdue"] == "yes"
+        assert health[0]["overdue"] == "true"
         summit = next(r for r in rows if r["commitment_id"] == "seoul-2024-summit")
         assert summit["party"] == ""
         assert summit["deadline_latest"] == "2024-12-31"

@@ -23,6 +23,7 @@ from typing import IO, Any, NoReturn
 import attrs
 
 import commitments as cm
+from commitments._spreadsheet import disarm_formula
 from commitments.assessment import Assessment
 from commitments.catalog import commitment_document, commitment_from_document, event_document
 from commitments.events import Event, StatusUpdate
@@ -227,7 +228,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return disarm_formula(str(value))
 
 
 def _write_rows(

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 from typing import TextIO
 
+from commitments._spreadsheet import disarm_formula
 from commitments.compliance import Scoring
 from commitments.reports._summary import summarize
 from commitments.tracker import KnownOn, Tracker
@@ -33,12 +34,7 @@ COLUMNS = (
 """The columns, in order. `party` is empty for a commitment without parties; `score`
 is exact when whole, else a fraction such as 1/2, and empty when not scored."""
 
-# Spreadsheets run cells starting with these as formulas; a leading quote disarms them.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+_text = disarm_formula
 
 
 def _date(value: dt.date | dt.datetime | None) -> str:
@@ -70,8 +66,8 @@ def _rows(
                 "" if deadline is None else _text(deadline.text),
                 _date(None if deadline is None else deadline.earliest),
                 _date(None if deadline is None else deadline.latest),
-                "yes" if a.due else "no",
-                "yes" if a.overdue else "no",
+                "true" if a.due else "false",
+                "true" if a.overdue else "false",
                 _date(None if a.last_update is None else a.last_update.on),
             ]
         )
