@@ -214,15 +214,15 @@ class TestBadFiles:
 
     def test_forward_migration(self, store_path, monkeypatch):
         """An older store is migrated forward in one transaction when opened."""
-        monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+        monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
         monkeypatch.setattr(
             store_module,
             "MIGRATIONS",
-            {1: lambda conn: conn.execute("CREATE TABLE notes (x TEXT) STRICT")},
+            {2: lambda conn: conn.execute("CREATE TABLE notes (x TEXT) STRICT")},
         )
         cm.open_store(store_path).close()
         conn = sqlite3.connect(store_path)
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
         conn.close()
 

@@ -317,6 +317,15 @@ def _run_status(args: argparse.Namespace, ctx: Context) -> int:
 
 def _run_overdue(args: argparse.Namespace, ctx: Context) -> int:
     day = args.as_of
+    path = _store_path(args, ctx)
+    if path is not None and args.known_on is None:
+        from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
+
+        # Everything recorded counts: the store answers from its summaries.
+        with open_store(path, lazy=True, details=False) as store:
+            found = store.overdue_assessments(as_of=day)
+        _write_rows(ctx, args, [_row(a) for a in found], COLUMNS)
+        return 1 if args.check and found else 0
     # Without --known-on, commitments certainly closed on the day are ruled out in SQL.
     open_on = day if args.known_on is None else None
     tracker = _read_tracker(
@@ -623,8 +632,8 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
         try:
             with store.transaction():
                 lines = list(_batch_lines(text, fmt))
-                # One load for every commitment named, rather than one per line.
-                store.load(
+                # One read for every commitment named, rather than one per line.
+                store.prepare(
                     {
                         item["commitment_id"]
                         for _, item in lines

@@ -156,13 +156,20 @@ class Violation:
 
 
 def first_violation(
-    commitment: Commitment, updates: Sequence[StatusUpdate], workflow: Workflow
+    commitment: Commitment,
+    updates: Sequence[StatusUpdate],
+    workflow: Workflow,
+    start: Mapping[str | None, Status] | None = None,
 ) -> Violation | None:
     """Check every track's chain of transitions; None when the whole history is valid.
 
+    `start` is each track's status before `updates` (default: all `pledged`), so the
+    updates that follow a known history can be checked without replaying it.
     An occurrence marker (see `is_marker`) is valid while a track it applies to is open.
     """
-    state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
+    state: dict[str | None, Status] = (
+        dict.fromkeys(tracks(commitment), Status.PLEDGED) if start is None else dict(start)
+    )
     for update in updates:
         touched = state if update.party is None else (update.party,)
         if is_marker(commitment, update):
@@ -231,7 +238,7 @@ class Timeline:
 
     days: tuple[int, ...]
     statuses: tuple[Status, ...]
-    updates: tuple[StatusUpdate, ...]
+    updates: Sequence[StatusUpdate]
     markers: tuple[StatusUpdate, ...] = ()
     open_tracks: tuple[frozenset[str | None], ...] = ()
 
@@ -298,6 +305,19 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
         tuple(markers),
         tuple(open_tracks) if keep_open_tracks else (),
     )
+
+
+def advance(
+    state: Mapping[str | None, Status], update: StatusUpdate
+) -> tuple[dict[str | None, Status], Status]:
+    """(each track's status, the overall status) after `update` follows `state`.
+
+    For a non-recurring commitment: what `build_timeline` records for an update that
+    comes last in effect order.
+    """
+    after = dict(state)
+    _apply(after, update)
+    return after, combine(after.values())
 
 
 def _uniform_timeline(updates: Sequence[StatusUpdate]) -> Timeline:

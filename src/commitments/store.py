@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
+from commitments.assessment import Assessment, assess_timeline
 from commitments.catalog import (
     commitment_document,
     commitment_from_document,
@@ -33,7 +34,7 @@ from commitments.catalog import (
     workflow_from_document,
 )
 from commitments.commitment import Commitment
-from commitments.events import Event, Retraction, StatusUpdate
+from commitments.events import Event, Progress, Retraction, StatusUpdate
 from commitments.exceptions import (
     CatalogError,
     CommitmentsError,
@@ -42,12 +43,20 @@ from commitments.exceptions import (
     UnknownCommitmentError,
     UnknownEventError,
 )
-from commitments.policy import DeadlinePolicy
+from commitments.policy import DeadlinePolicy, KeepOpen
+from commitments.source import Source
 from commitments.status import Status
+from commitments.summary import (
+    Summary,
+    appended,
+    check_appended,
+    comes_last,
+    summarize,
+)
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import Workflow
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments store
 _CHUNK = 500  # ids per `IN (...)` query, below SQLite's variable limit
 _TIMEOUT = 60.0  # seconds a writer waits for another's transaction to end
@@ -76,6 +85,17 @@ CREATE TABLE events (
     doc TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_commitment ON events (commitment_id, seq);
+CREATE TABLE summaries (
+    commitment_id TEXT PRIMARY KEY,
+    events INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    last_day INTEGER,
+    last_status TEXT,
+    recurring INTEGER NOT NULL,
+    parties INTEGER NOT NULL,
+    doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX summaries_recurring ON summaries (commitment_id) WHERE recurring;
 CREATE TRIGGER commitments_append_only_u BEFORE UPDATE ON commitments
     BEGIN SELECT RAISE(ABORT, 'commitments are append-only'); END;
 CREATE TRIGGER commitments_append_only_d BEFORE DELETE ON commitments
@@ -86,8 +106,20 @@ CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 """
 
+_SUMMARY_SCHEMA = _SCHEMA[_SCHEMA.index("CREATE TABLE summaries") :]
+_SUMMARY_SCHEMA = _SUMMARY_SCHEMA[: _SUMMARY_SCHEMA.index("CREATE TRIGGER")]
+
+
+def _add_summaries(conn: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: add the derived summaries table and build it from the events."""
+    for statement in _SUMMARY_SCHEMA.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    _rebuild_summaries(conn)
+
+
 # Forward migrations: MIGRATIONS[n] upgrades a store from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_summaries}
 
 _UndoStep = tuple[str, Any]  # ("commitment", id) or ("event", event)
 _NO_DETAILS = "(not loaded: the store was opened with details=False)"
@@ -125,6 +157,116 @@ def _event_row(e: Event) -> tuple[Any, ...]:
         return (e.id, e.commitment_id, "update", e.status.value, e.on.isoformat(), recorded,
                 e.party, None, doc)  # fmt: skip
     return (e.id, e.commitment_id, "retraction", None, None, recorded, None, e.update_id, doc)
+
+
+def _summary_doc(summary: Summary) -> str:
+    return json.dumps(
+        {
+            "events": summary.events,
+            "days": summary.days,
+            "statuses": [s.value for s in summary.statuses],
+            "refs": [
+                [eid, recorded.isoformat(), party, status.value]
+                for eid, recorded, party, status in summary.refs
+            ],
+            "tracks": [[track, status.value] for track, status in summary.tracks],
+            "last": None
+            if summary.last is None
+            else [summary.last[0].isoformat(), summary.last[1].isoformat()],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _summary_from_doc(doc: str) -> Summary:
+    data = json.loads(doc)
+    last = data["last"]
+    return Summary(
+        events=data["events"],
+        days=tuple(data["days"]),
+        statuses=tuple(Status(s) for s in data["statuses"]),
+        refs=tuple(
+            (eid, dt.datetime.fromisoformat(recorded), party, Status(status))
+            for eid, recorded, party, status in data["refs"]
+        ),
+        tracks=tuple((track, Status(status)) for track, status in data["tracks"]),
+        last=None
+        if last is None
+        else (dt.date.fromisoformat(last[0]), dt.datetime.fromisoformat(last[1])),
+    )
+
+
+def _summary_row(commitment: Commitment, summary: Summary, last_seq: int) -> tuple[Any, ...]:
+    return (
+        commitment.id,
+        summary.events,
+        last_seq,
+        summary.days[-1] if summary.days else None,
+        summary.statuses[-1].value if summary.statuses else None,
+        int(commitment.recurrence is not None),
+        len(commitment.parties),
+        _summary_doc(summary),
+    )
+
+
+_UPSERT_SUMMARY = (
+    "INSERT OR REPLACE INTO summaries (commitment_id, events, last_seq, last_day, "
+    "last_status, recurring, parties, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# Whether a summary row misses events recorded after it (then it is not used).
+_STALE = (
+    "EXISTS (SELECT 1 FROM events AS e WHERE e.commitment_id = s.commitment_id "
+    "AND e.seq > s.last_seq)"
+)
+
+
+def _event_from_columns(columns: tuple[Any, ...]) -> Event:
+    """An event rebuilt from its indexed columns (no notes, sources or reasons)."""
+    eid, cid, kind, status, on, recorded, party, update_id = columns
+    moment = dt.datetime.fromisoformat(recorded)
+    if kind == "update":
+        return StatusUpdate(
+            id=eid,
+            commitment_id=cid,
+            status=Status(status),
+            on=dt.date.fromisoformat(on),
+            recorded_at=moment,
+            party=party,
+        )
+    return Retraction(eid, cid, update_id, moment, _NO_DETAILS)
+
+
+def _rebuild_summaries(conn: sqlite3.Connection) -> None:
+    """Rewrite every commitment's summary from its events (inside the caller's transaction)."""
+    commitments = {
+        cid: commitment_from_document(json.loads(doc), f"commitments row {seq}")
+        for seq, cid, doc in conn.execute("SELECT seq, id, doc FROM commitments ORDER BY seq")
+    }
+    updates: dict[str, list[StatusUpdate]] = {cid: [] for cid in commitments}
+    retractions: dict[str, list[Retraction]] = {cid: [] for cid in commitments}
+    last_seq = dict.fromkeys(commitments, 0)
+    rows = conn.execute(
+        "SELECT seq, id, commitment_id, type, status, on_date, recorded_at, party, update_id "
+        "FROM events ORDER BY seq"
+    )
+    for seq, *columns in rows:
+        event = _event_from_columns(tuple(columns))
+        cid = event.commitment_id
+        if cid not in commitments:
+            raise StoreError(f"events row {seq} names unknown commitment {cid!r}")
+        if isinstance(event, StatusUpdate):
+            updates[cid].append(event)
+        else:
+            retractions[cid].append(event)
+        last_seq[cid] = seq
+    conn.executemany(
+        _UPSERT_SUMMARY,
+        (
+            _summary_row(c, summarize(c, updates[cid], retractions[cid]), last_seq[cid])
+            for cid, c in commitments.items()
+        ),
+    )
 
 
 _INSERT_COMMITMENT = (
@@ -182,6 +324,7 @@ def create_store(
         if tracker is not None:
             conn.executemany(_INSERT_COMMITMENT, (_commitment_row(c) for c in tracker))
             conn.executemany(_INSERT_EVENT, (_event_row(e) for e in tracker.events()))
+            _rebuild_summaries(conn)
         conn.execute("COMMIT")
     except BaseException as exc:
         conn.close()
@@ -279,7 +422,7 @@ def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
             current += 1
             conn.execute(f"PRAGMA user_version={current}")
         conn.execute("COMMIT")
-    except (sqlite3.Error, KeyError) as exc:
+    except (sqlite3.Error, KeyError, CommitmentsError, ValueError, TypeError) as exc:
         conn.execute("ROLLBACK")
         raise StoreError(f"cannot migrate {shown!r}: {exc}") from None
 
@@ -291,9 +434,11 @@ class StoreTracker(Tracker):
         "_conn",
         "_depth",
         "_details",
+        "_dirty",
         "_last_commitment",
         "_last_event",
         "_lazy",
+        "_quick",
         "_undo",
         "path",
     )
@@ -318,6 +463,11 @@ class StoreTracker(Tracker):
         self._undo: list[_UndoStep] = []
         self._last_commitment = 0
         self._last_event = 0
+        # Commitments whose summary this transaction must rewrite from memory.
+        self._dirty: set[str] = set()
+        # Unloaded commitments written through their summaries in this transaction:
+        # id -> (commitment, summary, seq of its newest event, summary changed).
+        self._quick: dict[str, tuple[Commitment, Summary, int, bool]] = {}
 
     def __enter__(self) -> Self:
         return self
@@ -365,22 +515,11 @@ class StoreTracker(Tracker):
         )
 
     def _parse_event(self, row: tuple[Any, ...]) -> Event:
-        seq, eid, cid, kind, status, on, recorded, party, update_id, doc = row
+        seq, eid, cid, doc = row[0], row[1], row[2], row[-1]
         try:
             if doc is None:
                 # Without details: rebuilt from the indexed columns, enough for status.
-                moment = dt.datetime.fromisoformat(recorded)
-                if kind == "update":
-                    event: Event = StatusUpdate(
-                        id=eid,
-                        commitment_id=cid,
-                        status=Status(status),
-                        on=dt.date.fromisoformat(on),
-                        recorded_at=moment,
-                        party=party,
-                    )
-                else:
-                    event = Retraction(eid, cid, update_id, moment, _NO_DETAILS)
+                event = _event_from_columns(row[1:-1])
             else:
                 event = event_from_document(json.loads(doc), f"events row {seq}")
         except (CommitmentsError, ValueError, TypeError, RecursionError) as exc:
@@ -552,11 +691,14 @@ class StoreTracker(Tracker):
             raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
         self._depth = 1
         self._undo = []
+        self._dirty = set()
+        self._quick = {}
         try:
             self.refresh()
             marks = (self._last_commitment, self._last_event)
             try:
                 yield
+                self._write_summaries()
                 db.execute("COMMIT")
             except BaseException:
                 self._forget()
@@ -573,6 +715,25 @@ class StoreTracker(Tracker):
         finally:
             self._depth = 0
             self._undo = []
+            self._dirty = set()
+            self._quick = {}
+
+    def _write_summaries(self) -> None:
+        """Rewrite the summaries of what this transaction changed (before it commits)."""
+        rows = []
+        for cid, (commitment, summary, seq, changed) in self._quick.items():
+            if cid in self._commitments:
+                self._dirty.add(cid)  # loaded since: memory holds the whole history
+            elif changed:
+                rows.append(_summary_row(commitment, summary, seq))
+        for cid in self._dirty:
+            commitment = self._commitments[cid]
+            summary = summarize(commitment, self._updates[cid], self._retractions[cid])
+            seq = self._rows(
+                "SELECT coalesce(max(seq), 0) FROM events WHERE commitment_id = ?", (cid,)
+            )[0][0]
+            rows.append(_summary_row(commitment, summary, seq))
+        self._db.executemany(_UPSERT_SUMMARY, rows)
 
     def _insert(self, sql: str, row: tuple[Any, ...], what: str) -> int:
         if not self._depth:
@@ -589,6 +750,7 @@ class StoreTracker(Tracker):
         )
         super()._store_commitment(commitment)
         self._undo.append(("commitment", commitment.id))
+        self._dirty.add(commitment.id)
         if not self._lazy:
             self._last_commitment = seq
 
@@ -597,6 +759,7 @@ class StoreTracker(Tracker):
         self._apply(event)
         self._undo.append(("event", event))
         self._last_event = seq
+        self._dirty.add(event.commitment_id)
 
     def _forget(self) -> None:
         """Undo this transaction's in-memory changes, newest first."""
@@ -617,6 +780,178 @@ class StoreTracker(Tracker):
                 self._updates[cid].pop()
             self._timelines.pop(cid, None)
         self._undo = []
+        self._dirty = set()
+        self._quick = {}
+
+    # -- writing through summaries ------------------------------------------------
+
+    def prepare(self, ids: Iterable[str]) -> None:
+        """Get ready to record updates for `ids` in this transaction, in few queries.
+
+        Commitments loaded already, unknown or recurring, and those whose summary is
+        missing or stale, are loaded with their events; the rest are read with their
+        summaries only, so an update that comes last in effect order is validated and
+        recorded without reading the history (see `record`).
+        """
+        if not self._depth:
+            raise StoreError("prepare() must run inside store.transaction()")
+        wanted = sorted({i for i in ids if i not in self._commitments and i not in self._quick})
+        if not self._lazy:
+            return
+        full: list[str] = []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._rows(
+                f"SELECT c.seq, c.id, c.doc, s.doc, s.last_seq, {_STALE} "  # noqa: S608
+                "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
+                f"WHERE c.id IN ({marks})",
+                chunk,
+            )
+            for seq, cid, doc, summary_doc, last_seq, stale in rows:
+                commitment = self._parse_commitment(seq, cid, doc)
+                if summary_doc is None or stale or commitment.recurrence is not None:
+                    full.append(cid)
+                    continue
+                summary = self._parse_summary(cid, summary_doc)
+                self._quick[cid] = (commitment, summary, last_seq, False)
+        self.load(full)
+
+    def _parse_summary(self, cid: str, doc: str) -> Summary:
+        try:
+            return _summary_from_doc(doc)
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise StoreError(
+                f"store {self.path!r} is corrupted: the summary of {cid!r}: {exc}"
+            ) from None
+
+    def record(
+        self,
+        commitment_id: str,
+        status: Status | str,
+        *,
+        on: dt.date,
+        source: Source | str | None = None,
+        sources: Iterable[Source | str] = (),
+        note: str = "",
+        party: str | None = None,
+        recorded_at: dt.datetime | None = None,
+        reason: str | None = None,
+        progress: Progress | tuple[float, float] | None = None,
+        update_id: str | None = None,
+    ) -> StatusUpdate:
+        """Validate and append a status update, as `Tracker.record`.
+
+        For a commitment made ready by `prepare` (not loaded), an update that comes
+        last in effect order is checked against the stored track statuses, which is
+        what checking the whole history gives; any other is checked in full.
+        """
+        with self._transaction():
+            quick = self._quick.get(commitment_id)
+            if quick is None or commitment_id in self._commitments:
+                return super().record(
+                    commitment_id, status, on=on, source=source, sources=sources, note=note,
+                    party=party, recorded_at=recorded_at, reason=reason, progress=progress,
+                    update_id=update_id,
+                )  # fmt: skip
+            commitment, summary, _, _ = quick
+            update = self._build_update(
+                commitment,
+                status,
+                on=on,
+                sources=(*((source,) if source is not None else ()), *sources),
+                note=note,
+                party=party,
+                recorded_at=recorded_at,
+                reason=reason,
+                progress=progress,
+                update_id=update_id,
+            )
+            if not comes_last(commitment, summary, update):
+                del self._quick[commitment_id]
+                self.load([commitment_id])
+                self._check_update(commitment, update)
+                self._append(update)
+                return update
+            self._check_update_fields(commitment, update)
+            self._refuse(
+                commitment, check_appended(commitment, summary, update, self.workflow), update
+            )
+            seq = self._insert(_INSERT_EVENT, _event_row(update), f"event id {update.id!r}")
+            self._quick[commitment_id] = (commitment, appended(summary, update), seq, True)
+        return update
+
+    def _new_id(self, commitment_id: str, requested: str | None) -> str:
+        quick = self._quick.get(commitment_id)
+        if requested is not None or quick is None or commitment_id in self._commitments:
+            return super()._new_id(commitment_id, requested)
+        # As Tracker does: after the commitment's event count, skipping ids taken.
+        n = quick[1].events
+        while True:
+            n += 1
+            candidate = f"{commitment_id}:{n}"
+            if candidate not in self._events_by_id and not self._rows(
+                "SELECT 1 FROM events WHERE id = ?", (candidate,)
+            ):
+                return candidate
+
+    # -- questions through summaries ----------------------------------------------
+
+    def overdue_assessments(self, *, as_of: dt.date | None = None) -> list[Assessment]:
+        """Assessments of every stored commitment overdue on `as_of` (all recorded counts).
+
+        The same answer as `load()` then `assess` of each of `overdue(as_of=...)`, in the
+        order commitments were added, except that `last_update` comes without notes
+        and sources. Non-recurring commitments without parties are answered from
+        their summaries (no events read) under the default `KeepOpen` policy; the
+        rest are loaded and assessed from their events.
+        """
+        day = self._today() if as_of is None else as_of
+        self._check_day(day)
+        iso = day.isoformat()
+        quick = isinstance(self.policy, KeepOpen)
+        rows = self._rows(
+            f"SELECT c.seq, c.id, c.doc, s.doc, s.last_day, s.last_status, s.parties, {_STALE} "  # noqa: S608
+            "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
+            "WHERE c.deadline_latest < ? AND c.made_on <= ? AND NOT coalesce(s.recurring, 0)",
+            (iso, iso),
+        )
+        # Recurring commitments have periods rather than a deadline: always in full.
+        slow: dict[str, int] = dict(
+            self._rows(
+                "SELECT c.id, c.seq FROM summaries AS s JOIN commitments AS c "
+                "ON c.id = s.commitment_id WHERE s.recurring AND c.made_on <= ?",
+                (iso,),
+            )
+        )
+        found: list[tuple[int, Assessment]] = []
+        ordinal = day.toordinal()
+        for seq, cid, doc, summary_doc, last_day, last_status, parties, stale in rows:
+            if not quick or summary_doc is None or parties or stale:
+                slow[cid] = seq
+                continue
+            if last_day is not None and ordinal >= last_day:
+                if not Status(last_status).is_open:
+                    continue  # closed on the day: not overdue whatever the deadline
+            elif not self._parse_summary(cid, summary_doc).timeline(cid).status_on(day).is_open:
+                continue
+            commitment = self._parse_commitment(seq, cid, doc)
+            summary = self._parse_summary(cid, summary_doc)
+            assessment = assess_timeline(
+                commitment, summary.timeline(cid), day, None, policy=self.policy
+            )
+            if assessment.overdue:
+                found.append((seq, assessment))
+        if slow:
+            self.load(slow)
+            wanted = set(slow)
+            found.extend(
+                (slow[c.id], self.assess(c.id, as_of=day))
+                for c in Tracker.overdue(self, as_of=day)
+                if c.id in wanted
+            )
+        found.sort(key=lambda pair: pair[0])
+        return [assessment for _, assessment in found]
 
     def import_tracker(self, other: Tracker) -> None:
         """Add another tracker's commitments and events, re-validated, all or none."""

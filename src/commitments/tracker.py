@@ -324,6 +324,19 @@ class Tracker:
 
     def _check_update(self, commitment: Commitment, update: StatusUpdate) -> None:
         """Raise unless `update` may join the current history."""
+        self._check_update_fields(commitment, update)
+        cid = commitment.id
+        found = knowledge_violation(
+            commitment,
+            [*self._updates.get(cid, ()), update],
+            self._retractions.get(cid, []),
+            self.workflow,
+            since=update.recorded_at,
+        )
+        self._raise_violation(commitment, found, update)
+
+    def _check_update_fields(self, commitment: Commitment, update: StatusUpdate) -> None:
+        """Raise unless `update` fits its commitment, whatever the history holds."""
         cid = commitment.id
         if update.commitment_id != cid:
             raise UpdateError(f"update {update.id} belongs to {update.commitment_id}, not {cid}")
@@ -343,14 +356,6 @@ class Tracker:
         if update.party is not None and update.party not in commitment.parties:
             allowed = ", ".join(commitment.parties) or "none (the commitment names no parties)"
             raise UpdateError(f"{cid}: unknown party {update.party!r}; the parties are {allowed}")
-        found = knowledge_violation(
-            commitment,
-            [*self._updates.get(cid, ()), update],
-            self._retractions.get(cid, []),
-            self.workflow,
-            since=update.recorded_at,
-        )
-        self._raise_violation(commitment, found, update)
 
     def _check_retraction(self, target: StatusUpdate, retraction: Retraction) -> None:
         if retraction.id in self._events_by_id:

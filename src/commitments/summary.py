@@ -1,0 +1,151 @@
+"""A commitment's history digested for quick questions and quick appends.
+
+A `Summary` is a pure function of one commitment's events (everything recorded
+counts): its overall status timeline, each track's latest status and the effect key
+of its last effective update. A store keeps one per commitment, rewritten in the same
+transaction as each event, so questions without `known_on` about non-recurring
+commitments need no events, and an update that comes last in effect order can be
+validated from the track statuses alone. The rules stay in `commitments.history`;
+this module only calls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+import attrs
+
+from commitments.commitment import Commitment
+from commitments.events import Retraction, StatusUpdate
+from commitments.history import (
+    Timeline,
+    Violation,
+    advance,
+    build_timeline,
+    effect_key,
+    effective_updates,
+    first_violation,
+    statuses_after,
+)
+from commitments.status import Status
+from commitments.workflow import Workflow
+
+#: (id, recorded_at, party, own status) of the update behind one timeline entry.
+Ref = tuple[str, dt.datetime, str | None, Status]
+
+
+@attrs.frozen
+class Summary:
+    """The digest of one commitment's whole history; see the module docstring.
+
+    `days`/`statuses` are the overall timeline (as `Timeline`); `refs[i]` names the
+    update behind entry i; `tracks` each track's status after every effective update;
+    `last` the effect key (on, recorded_at) of the last effective update, or None.
+    `events` counts every event recorded (updates and retractions).
+    """
+
+    events: int
+    days: tuple[int, ...]
+    statuses: tuple[Status, ...]
+    refs: tuple[Ref, ...]
+    tracks: tuple[tuple[str | None, Status], ...]
+    last: tuple[dt.date, dt.datetime] | None
+
+    def timeline(self, commitment_id: str) -> Timeline:
+        """The timeline; its updates are rebuilt when read, without notes or sources."""
+        return Timeline(self.days, self.statuses, _Updates(commitment_id, self.days, self.refs))
+
+
+class _Updates(Sequence[StatusUpdate]):
+    """The updates behind a summary's timeline entries, built when read."""
+
+    __slots__ = ("_cid", "_days", "_refs")
+
+    def __init__(self, commitment_id: str, days: tuple[int, ...], refs: tuple[Ref, ...]) -> None:
+        self._cid = commitment_id
+        self._days = days
+        self._refs = refs
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    @overload
+    def __getitem__(self, index: int) -> StatusUpdate: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[StatusUpdate]: ...
+    def __getitem__(self, index: int | slice) -> StatusUpdate | Sequence[StatusUpdate]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        eid, recorded, party, status = self._refs[index]
+        return StatusUpdate(
+            id=eid,
+            commitment_id=self._cid,
+            status=status,
+            on=dt.date.fromordinal(self._days[index]),
+            recorded_at=recorded,
+            party=party,
+        )
+
+    def __iter__(self) -> Iterator[StatusUpdate]:
+        return (self[i] for i in range(len(self)))
+
+
+def summarize(
+    commitment: Commitment,
+    updates: Sequence[StatusUpdate],
+    retractions: Sequence[Retraction] = (),
+) -> Summary:
+    """The summary of a commitment with `updates` (recording order) and `retractions`."""
+    effective = effective_updates(updates, retractions)
+    timeline = build_timeline(commitment, effective)
+    return Summary(
+        events=len(updates) + len(retractions),
+        days=timeline.days,
+        statuses=timeline.statuses,
+        refs=tuple((u.id, u.recorded_at, u.party, u.status) for u in timeline.updates),
+        tracks=tuple(statuses_after(commitment, effective).items()),
+        last=effect_key(effective[-1]) if effective else None,
+    )
+
+
+def comes_last(commitment: Commitment, summary: Summary, update: StatusUpdate) -> bool:
+    """Whether `update` would come last in effect order of a non-recurring commitment.
+
+    Only then can it be checked and summarized without the history (`appended`).
+    """
+    return commitment.recurrence is None and (
+        summary.last is None or effect_key(update) >= summary.last
+    )
+
+
+def check_appended(
+    commitment: Commitment, summary: Summary, update: StatusUpdate, workflow: Workflow
+) -> Violation | None:
+    """The violation `update` causes, when it `comes_last`; else None."""
+    return first_violation(commitment, (update,), workflow, start=dict(summary.tracks))
+
+
+def appended(summary: Summary, update: StatusUpdate) -> Summary:
+    """The summary after `update`, which `comes_last` (same as re-summarizing)."""
+    state, overall = advance(dict(summary.tracks), update)
+    day = update.on.toordinal()
+    ref: Ref = (update.id, update.recorded_at, update.party, update.status)
+    days, statuses, refs = summary.days, summary.statuses, summary.refs
+    if days and days[-1] == day:
+        # Same-day updates collapse into the last of the day, as in `build_timeline`.
+        days, statuses, refs = days[:-1], statuses[:-1], refs[:-1]
+    return Summary(
+        events=summary.events + 1,
+        days=(*days, day),
+        statuses=(*statuses, overall),
+        refs=(*refs, ref),
+        tracks=tuple(state.items()),
+        last=effect_key(update),
+    )
+
+
+def party_free(summary: Summary) -> bool:
+    """Whether the summary answers party questions trivially (one track or no parties)."""
+    return len(summary.tracks) == 1
