@@ -868,7 +868,7 @@ class StoreTracker(Tracker):
                 update_id=update_id,
             )
             if not comes_last(commitment, summary, update):
-                del self._quick[commitment_id]
+                # Loaded now, its summary is rewritten from memory on commit.
                 self.load([commitment_id])
                 self._check_update(commitment, update)
                 self._append(update)
