@@ -94,7 +94,7 @@ CREATE TABLE summaries (
     recurring INTEGER NOT NULL,
     parties INTEGER NOT NULL,
     doc TEXT NOT NULL
-) STRICT, WITHOUT ROWID;
+) STRICT;
 CREATE INDEX summaries_recurring ON summaries (commitment_id) WHERE recurring;
 CREATE TRIGGER commitments_append_only_u BEFORE UPDATE ON commitments
     BEGIN SELECT RAISE(ABORT, 'commitments are append-only'); END;
@@ -159,6 +159,9 @@ def _event_row(e: Event) -> tuple[Any, ...]:
     return (e.id, e.commitment_id, "retraction", None, None, recorded, None, e.update_id, doc)
 
 
+_STATUSES = {s.value: s for s in Status}
+
+
 def _summary_doc(summary: Summary) -> str:
     return json.dumps(
         {
@@ -166,7 +169,7 @@ def _summary_doc(summary: Summary) -> str:
             "days": summary.days,
             "statuses": [s.value for s in summary.statuses],
             "refs": [
-                [eid, recorded.isoformat(), party, status.value]
+                [eid, recorded, party, status.value]
                 for eid, recorded, party, status in summary.refs
             ],
             "tracks": [[track, status.value] for track, status in summary.tracks],
@@ -182,15 +185,15 @@ def _summary_doc(summary: Summary) -> str:
 def _summary_from_doc(doc: str) -> Summary:
     data = json.loads(doc)
     last = data["last"]
+    status = _STATUSES.__getitem__
     return Summary(
         events=data["events"],
         days=tuple(data["days"]),
-        statuses=tuple(Status(s) for s in data["statuses"]),
+        statuses=tuple(map(status, data["statuses"])),
         refs=tuple(
-            (eid, dt.datetime.fromisoformat(recorded), party, Status(status))
-            for eid, recorded, party, status in data["refs"]
+            (eid, recorded, party, status(own)) for eid, recorded, party, own in data["refs"]
         ),
-        tracks=tuple((track, Status(status)) for track, status in data["tracks"]),
+        tracks=tuple((track, status(value)) for track, value in data["tracks"]),
         last=None
         if last is None
         else (dt.date.fromisoformat(last[0]), dt.datetime.fromisoformat(last[1])),
@@ -239,10 +242,13 @@ def _event_from_columns(columns: tuple[Any, ...]) -> Event:
 
 def _rebuild_summaries(conn: sqlite3.Connection) -> None:
     """Rewrite every commitment's summary from its events (inside the caller's transaction)."""
-    commitments = {
-        cid: commitment_from_document(json.loads(doc), f"commitments row {seq}")
-        for seq, cid, doc in conn.execute("SELECT seq, id, doc FROM commitments ORDER BY seq")
-    }
+    try:
+        commitments = {
+            cid: commitment_from_document(json.loads(doc), f"commitments row {seq}")
+            for seq, cid, doc in conn.execute("SELECT seq, id, doc FROM commitments ORDER BY seq")
+        }
+    except (CommitmentsError, ValueError, RecursionError) as exc:
+        raise StoreError(f"cannot summarize a corrupted store: {exc}") from None
     updates: dict[str, list[StatusUpdate]] = {cid: [] for cid in commitments}
     retractions: dict[str, list[Retraction]] = {cid: [] for cid in commitments}
     last_seq = dict.fromkeys(commitments, 0)
@@ -726,13 +732,22 @@ class StoreTracker(Tracker):
                 self._dirty.add(cid)  # loaded since: memory holds the whole history
             elif changed:
                 rows.append(_summary_row(commitment, summary, seq))
-        for cid in self._dirty:
+        dirty = sorted(self._dirty)
+        newest: dict[str, int] = {}
+        for start in range(0, len(dirty), _CHUNK):
+            chunk = dirty[start : start + _CHUNK]
+            newest.update(
+                self._rows(
+                    "SELECT commitment_id, max(seq) FROM events "  # noqa: S608
+                    f"WHERE commitment_id IN ({','.join('?' * len(chunk))}) "
+                    "GROUP BY commitment_id",
+                    chunk,
+                )
+            )
+        for cid in dirty:
             commitment = self._commitments[cid]
             summary = summarize(commitment, self._updates[cid], self._retractions[cid])
-            seq = self._rows(
-                "SELECT coalesce(max(seq), 0) FROM events WHERE commitment_id = ?", (cid,)
-            )[0][0]
-            rows.append(_summary_row(commitment, summary, seq))
+            rows.append(_summary_row(commitment, summary, newest.get(cid, 0)))
         self._db.executemany(_UPSERT_SUMMARY, rows)
 
     def _insert(self, sql: str, row: tuple[Any, ...], what: str) -> int:
@@ -895,6 +910,16 @@ class StoreTracker(Tracker):
             ):
                 return candidate
 
+    def rebuild_summaries(self) -> None:
+        """Rewrite every commitment's summary from its events, in one transaction.
+
+        Summaries are a cache the store keeps current with every change it makes;
+        rows written by other tools are detected and answered from the events, and
+        this brings their summaries back.
+        """
+        with self._transaction():
+            _rebuild_summaries(self._db)
+
     # -- questions through summaries ----------------------------------------------
 
     def overdue_assessments(self, *, as_of: dt.date | None = None) -> list[Assessment]:
@@ -909,12 +934,18 @@ class StoreTracker(Tracker):
         day = self._today() if as_of is None else as_of
         self._check_day(day)
         iso = day.isoformat()
+        ordinal = day.toordinal()
         quick = isinstance(self.policy, KeepOpen)
+        closed = sorted(s.value for s in Status if not s.is_open)
+        # A fresh summary whose last entry is on or before the day and closed rules the
+        # commitment out (a policy only ever turns open into broken).
         rows = self._rows(
-            f"SELECT c.seq, c.id, c.doc, s.doc, s.last_day, s.last_status, s.parties, {_STALE} "  # noqa: S608
+            f"SELECT c.seq, c.id, c.doc, s.doc, s.parties, {_STALE} AS stale "  # noqa: S608
             "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
-            "WHERE c.deadline_latest < ? AND c.made_on <= ? AND NOT coalesce(s.recurring, 0)",
-            (iso, iso),
+            "WHERE c.deadline_latest < ? AND c.made_on <= ? AND NOT coalesce(s.recurring, 0) "
+            "AND NOT (s.last_day IS NOT NULL AND s.last_day <= ? "
+            f"AND s.last_status IN ({','.join('?' * len(closed))}) AND NOT stale)",
+            (iso, iso, ordinal, *closed),
         )
         # Recurring commitments have periods rather than a deadline: always in full.
         slow: dict[str, int] = dict(
@@ -925,21 +956,15 @@ class StoreTracker(Tracker):
             )
         )
         found: list[tuple[int, Assessment]] = []
-        ordinal = day.toordinal()
-        for seq, cid, doc, summary_doc, last_day, last_status, parties, stale in rows:
+        for seq, cid, doc, summary_doc, parties, stale in rows:
             if not quick or summary_doc is None or parties or stale:
                 slow[cid] = seq
                 continue
-            if last_day is not None and ordinal >= last_day:
-                if not Status(last_status).is_open:
-                    continue  # closed on the day: not overdue whatever the deadline
-            elif not self._parse_summary(cid, summary_doc).timeline(cid).status_on(day).is_open:
+            timeline = self._parse_summary(cid, summary_doc).timeline(cid)
+            if not timeline.status_on(day).is_open:
                 continue
             commitment = self._parse_commitment(seq, cid, doc)
-            summary = self._parse_summary(cid, summary_doc)
-            assessment = assess_timeline(
-                commitment, summary.timeline(cid), day, None, policy=self.policy
-            )
+            assessment = assess_timeline(commitment, timeline, day, None, policy=self.policy)
             if assessment.overdue:
                 found.append((seq, assessment))
         if slow:

@@ -32,8 +32,9 @@ from commitments.history import (
 from commitments.status import Status
 from commitments.workflow import Workflow
 
-#: (id, recorded_at, party, own status) of the update behind one timeline entry.
-Ref = tuple[str, dt.datetime, str | None, Status]
+#: (id, recorded_at in ISO format, party, own status) of the update behind an entry;
+#: the time stays text so a summary is read and written without parsing every entry.
+Ref = tuple[str, str, str | None, Status]
 
 
 @attrs.frozen
@@ -84,7 +85,7 @@ class _Updates(Sequence[StatusUpdate]):
             commitment_id=self._cid,
             status=status,
             on=dt.date.fromordinal(self._days[index]),
-            recorded_at=recorded,
+            recorded_at=dt.datetime.fromisoformat(recorded),
             party=party,
         )
 
@@ -104,7 +105,7 @@ def summarize(
         events=len(updates) + len(retractions),
         days=timeline.days,
         statuses=timeline.statuses,
-        refs=tuple((u.id, u.recorded_at, u.party, u.status) for u in timeline.updates),
+        refs=tuple((u.id, u.recorded_at.isoformat(), u.party, u.status) for u in timeline.updates),
         tracks=tuple(statuses_after(commitment, effective).items()),
         last=effect_key(effective[-1]) if effective else None,
     )
@@ -131,7 +132,7 @@ def appended(summary: Summary, update: StatusUpdate) -> Summary:
     """The summary after `update`, which `comes_last` (same as re-summarizing)."""
     state, overall = advance(dict(summary.tracks), update)
     day = update.on.toordinal()
-    ref: Ref = (update.id, update.recorded_at, update.party, update.status)
+    ref: Ref = (update.id, update.recorded_at.isoformat(), update.party, update.status)
     days, statuses, refs = summary.days, summary.statuses, summary.refs
     if days and days[-1] == day:
         # Same-day updates collapse into the last of the day, as in `build_timeline`.
@@ -144,8 +145,3 @@ def appended(summary: Summary, update: StatusUpdate) -> Summary:
         tracks=tuple(state.items()),
         last=effect_key(update),
     )
-
-
-def party_free(summary: Summary) -> bool:
-    """Whether the summary answers party questions trivially (one track or no parties)."""
-    return len(summary.tracks) == 1
