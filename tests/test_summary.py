@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -237,8 +236,8 @@ class TestMigration:
             got = store.overdue_assessments(as_of=dt.date(2024, 3, 1))
         assert [a.commitment_id for a in got] == ["solo", "pair"]
         conn = sqlite3.connect(path)
-        doc = conn.execute("SELECT doc FROM summaries WHERE commitment_id = 'solo'").fetchone()
+        row = conn.execute("SELECT timeline FROM summaries WHERE commitment_id = 'solo'").fetchone()
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.close()
-        assert json.loads(doc[0])["statuses"] == ["in_progress"]
+        assert row[0].split("\t")[1] == "in_progress"
         assert version == store_module.SCHEMA_VERSION

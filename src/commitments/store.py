@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
+import attrs
+
 from commitments.assessment import Assessment, assess_timeline
 from commitments.catalog import (
     commitment_document,
@@ -47,10 +49,12 @@ from commitments.policy import DeadlinePolicy, KeepOpen
 from commitments.source import Source
 from commitments.status import Status
 from commitments.summary import (
+    Head,
+    Ref,
     Summary,
-    appended,
     check_appended,
     comes_last,
+    step,
     summarize,
 )
 from commitments.tracker import Clock, Tracker, utc_now
@@ -93,7 +97,8 @@ CREATE TABLE summaries (
     last_status TEXT,
     recurring INTEGER NOT NULL,
     parties INTEGER NOT NULL,
-    doc TEXT NOT NULL
+    head TEXT NOT NULL,
+    timeline TEXT NOT NULL
 ) STRICT;
 CREATE INDEX summaries_recurring ON summaries (commitment_id) WHERE recurring;
 CREATE TRIGGER commitments_append_only_u BEFORE UPDATE ON commitments
@@ -162,60 +167,113 @@ def _event_row(e: Event) -> tuple[Any, ...]:
 _STATUSES = {s.value: s for s in Status}
 
 
-def _summary_doc(summary: Summary) -> str:
+def _line(day: int, overall: Status, ref: Ref) -> str:
+    """One timeline entry as a text line (ids, ISO times and JSON never hold a tab)."""
+    eid, recorded, party, own = ref
+    return f"{day}\t{overall.value}\t{eid}\t{recorded}\t{json.dumps(party)}\t{own.value}"
+
+
+def _head_doc(head: Head) -> str:
+    last = head.last
     return json.dumps(
         {
-            "events": summary.events,
-            "days": summary.days,
-            "statuses": [s.value for s in summary.statuses],
-            "refs": [
-                [eid, recorded, party, status.value]
-                for eid, recorded, party, status in summary.refs
-            ],
-            "tracks": [[track, status.value] for track, status in summary.tracks],
-            "last": None
-            if summary.last is None
-            else [summary.last[0].isoformat(), summary.last[1].isoformat()],
+            "tracks": [[track, status.value] for track, status in head.tracks],
+            "last": None if last is None else [last[0].isoformat(), last[1].isoformat()],
         },
         ensure_ascii=False,
         separators=(",", ":"),
     )
 
 
-def _summary_from_doc(doc: str) -> Summary:
+def _head_from(events: int, doc: str) -> Head:
     data = json.loads(doc)
     last = data["last"]
-    status = _STATUSES.__getitem__
-    return Summary(
-        events=data["events"],
-        days=tuple(data["days"]),
-        statuses=tuple(map(status, data["statuses"])),
-        refs=tuple(
-            (eid, recorded, party, status(own)) for eid, recorded, party, own in data["refs"]
-        ),
-        tracks=tuple((track, status(value)) for track, value in data["tracks"]),
+    return Head(
+        events=events,
+        tracks=tuple((track, _STATUSES[value]) for track, value in data["tracks"]),
         last=None
         if last is None
         else (dt.date.fromisoformat(last[0]), dt.datetime.fromisoformat(last[1])),
     )
 
 
+def _summary_from(events: int, head_doc: str, text: str) -> Summary:
+    head = _head_from(events, head_doc)
+    days: list[int] = []
+    statuses: list[Status] = []
+    refs: list[Ref] = []
+    for line in text.split("\n") if text else ():
+        day, overall, eid, recorded, party, own = line.split("\t")
+        days.append(int(day))
+        statuses.append(_STATUSES[overall])
+        refs.append((eid, recorded, json.loads(party), _STATUSES[own]))
+    return Summary(
+        events=head.events,
+        tracks=head.tracks,
+        last=head.last,
+        days=tuple(days),
+        statuses=tuple(statuses),
+        refs=tuple(refs),
+    )
+
+
 def _summary_row(commitment: Commitment, summary: Summary, last_seq: int) -> tuple[Any, ...]:
+    text = "\n".join(
+        _line(day, overall, ref)
+        for day, overall, ref in zip(summary.days, summary.statuses, summary.refs, strict=True)
+    )
+    return _row_of(
+        commitment, summary, last_seq, summary.statuses[-1] if summary.statuses else None, text
+    )
+
+
+def _row_of(
+    commitment: Commitment, head: Head, last_seq: int, last_status: Status | None, text: str
+) -> tuple[Any, ...]:
     return (
         commitment.id,
-        summary.events,
+        head.events,
         last_seq,
-        summary.days[-1] if summary.days else None,
-        summary.statuses[-1].value if summary.statuses else None,
+        None if head.last is None else head.last[0].toordinal(),
+        None if last_status is None else last_status.value,
         int(commitment.recurrence is not None),
         len(commitment.parties),
-        _summary_doc(summary),
+        _head_doc(head),
+        text,
     )
+
+
+@attrs.frozen
+class _Quick:
+    """An unloaded commitment written through its summary in this transaction."""
+
+    commitment: Commitment
+    head: Head
+    last_status: Status | None
+    timeline: str  # the summary's timeline text (see `_line`)
+    seq: int  # of the commitment's newest event
+    changed: bool = False
+
+    def appended(self, update: StatusUpdate, seq: int) -> _Quick:
+        """After `update`, which `comes_last`: one line added (or the day's last replaced)."""
+        head, overall = step(self.head, update)
+        text = self.timeline
+        if self.head.last is not None and self.head.last[0] == update.on:
+            cut = text.rfind("\n")
+            text = text[:cut] if cut >= 0 else ""
+        ref: Ref = (update.id, update.recorded_at.isoformat(), update.party, update.status)
+        line = _line(update.on.toordinal(), overall, ref)
+        return _Quick(
+            self.commitment, head, overall, f"{text}\n{line}" if text else line, seq, changed=True
+        )
+
+    def row(self) -> tuple[Any, ...]:
+        return _row_of(self.commitment, self.head, self.seq, self.last_status, self.timeline)
 
 
 _UPSERT_SUMMARY = (
     "INSERT OR REPLACE INTO summaries (commitment_id, events, last_seq, last_day, "
-    "last_status, recurring, parties, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "last_status, recurring, parties, head, timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # Whether a summary row misses events recorded after it (then it is not used).
 _STALE = (
@@ -473,7 +531,7 @@ class StoreTracker(Tracker):
         self._dirty: set[str] = set()
         # Unloaded commitments written through their summaries in this transaction:
         # id -> (commitment, summary, seq of its newest event, summary changed).
-        self._quick: dict[str, tuple[Commitment, Summary, int, bool]] = {}
+        self._quick: dict[str, _Quick] = {}
 
     def __enter__(self) -> Self:
         return self
@@ -727,11 +785,11 @@ class StoreTracker(Tracker):
     def _write_summaries(self) -> None:
         """Rewrite the summaries of what this transaction changed (before it commits)."""
         rows = []
-        for cid, (commitment, summary, seq, changed) in self._quick.items():
+        for cid, quick in self._quick.items():
             if cid in self._commitments:
                 self._dirty.add(cid)  # loaded since: memory holds the whole history
-            elif changed:
-                rows.append(_summary_row(commitment, summary, seq))
+            elif quick.changed:
+                rows.append(quick.row())
         dirty = sorted(self._dirty)
         newest: dict[str, int] = {}
         for start in range(0, len(dirty), _CHUNK):
@@ -818,23 +876,30 @@ class StoreTracker(Tracker):
             chunk = wanted[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._rows(
-                f"SELECT c.seq, c.id, c.doc, s.doc, s.last_seq, {_STALE} "  # noqa: S608
+                f"SELECT c.seq, c.id, c.doc, s.events, s.head, s.timeline, s.last_status, "  # noqa: S608
+                f"s.last_seq, {_STALE} "
                 "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
                 f"WHERE c.id IN ({marks})",
                 chunk,
             )
-            for seq, cid, doc, summary_doc, last_seq, stale in rows:
+            for seq, cid, doc, events, head, text, last_status, last_seq, stale in rows:
                 commitment = self._parse_commitment(seq, cid, doc)
-                if summary_doc is None or stale or commitment.recurrence is not None:
+                if head is None or stale or commitment.recurrence is not None:
                     full.append(cid)
                     continue
-                summary = self._parse_summary(cid, summary_doc)
-                self._quick[cid] = (commitment, summary, last_seq, False)
+                try:
+                    parsed = _head_from(events, head)
+                    status = None if last_status is None else _STATUSES[last_status]
+                except (ValueError, TypeError, KeyError, RecursionError) as exc:
+                    raise StoreError(
+                        f"store {self.path!r} is corrupted: the summary of {cid!r}: {exc}"
+                    ) from None
+                self._quick[cid] = _Quick(commitment, parsed, status, text, last_seq)
         self.load(full)
 
-    def _parse_summary(self, cid: str, doc: str) -> Summary:
+    def _parse_summary(self, cid: str, events: int, head: str, text: str) -> Summary:
         try:
-            return _summary_from_doc(doc)
+            return _summary_from(events, head, text)
         except (ValueError, TypeError, KeyError, RecursionError) as exc:
             raise StoreError(
                 f"store {self.path!r} is corrupted: the summary of {cid!r}: {exc}"
@@ -869,7 +934,7 @@ class StoreTracker(Tracker):
                     party=party, recorded_at=recorded_at, reason=reason, progress=progress,
                     update_id=update_id,
                 )  # fmt: skip
-            commitment, summary, _, _ = quick
+            commitment = quick.commitment
             update = self._build_update(
                 commitment,
                 status,
@@ -882,7 +947,7 @@ class StoreTracker(Tracker):
                 progress=progress,
                 update_id=update_id,
             )
-            if not comes_last(commitment, summary, update):
+            if not comes_last(commitment, quick.head, update):
                 # Loaded now, its summary is rewritten from memory on commit.
                 self.load([commitment_id])
                 self._check_update(commitment, update)
@@ -890,10 +955,10 @@ class StoreTracker(Tracker):
                 return update
             self._check_update_fields(commitment, update)
             self._refuse(
-                commitment, check_appended(commitment, summary, update, self.workflow), update
+                commitment, check_appended(commitment, quick.head, update, self.workflow), update
             )
             seq = self._insert(_INSERT_EVENT, _event_row(update), f"event id {update.id!r}")
-            self._quick[commitment_id] = (commitment, appended(summary, update), seq, True)
+            self._quick[commitment_id] = quick.appended(update, seq)
         return update
 
     def _new_id(self, commitment_id: str, requested: str | None) -> str:
@@ -901,7 +966,7 @@ class StoreTracker(Tracker):
         if requested is not None or quick is None or commitment_id in self._commitments:
             return super()._new_id(commitment_id, requested)
         # As Tracker does: after the commitment's event count, skipping ids taken.
-        n = quick[1].events
+        n = quick.head.events
         while True:
             n += 1
             candidate = f"{commitment_id}:{n}"
@@ -940,7 +1005,8 @@ class StoreTracker(Tracker):
         # A fresh summary whose last entry is on or before the day and closed rules the
         # commitment out (a policy only ever turns open into broken).
         rows = self._rows(
-            f"SELECT c.seq, c.id, c.doc, s.doc, s.parties, {_STALE} AS stale "  # noqa: S608
+            f"SELECT c.seq, c.id, c.doc, s.events, s.head, s.timeline, s.parties, "  # noqa: S608
+            f"{_STALE} AS stale "
             "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
             "WHERE c.deadline_latest < ? AND c.made_on <= ? AND NOT coalesce(s.recurring, 0) "
             "AND NOT (s.last_day IS NOT NULL AND s.last_day <= ? "
@@ -956,11 +1022,11 @@ class StoreTracker(Tracker):
             )
         )
         found: list[tuple[int, Assessment]] = []
-        for seq, cid, doc, summary_doc, parties, stale in rows:
-            if not quick or summary_doc is None or parties or stale:
+        for seq, cid, doc, events, head, text, parties, stale in rows:
+            if not quick or head is None or parties or stale:
                 slow[cid] = seq
                 continue
-            timeline = self._parse_summary(cid, summary_doc).timeline(cid)
+            timeline = self._parse_summary(cid, events, head, text).timeline(cid)
             if not timeline.status_on(day).is_open:
                 continue
             commitment = self._parse_commitment(seq, cid, doc)

@@ -38,21 +38,30 @@ Ref = tuple[str, str, str | None, Status]
 
 
 @attrs.frozen
-class Summary:
-    """The digest of one commitment's whole history; see the module docstring.
+class Head:
+    """What checking and summarizing an update that comes last needs.
 
-    `days`/`statuses` are the overall timeline (as `Timeline`); `refs[i]` names the
-    update behind entry i; `tracks` each track's status after every effective update;
-    `last` the effect key (on, recorded_at) of the last effective update, or None.
-    `events` counts every event recorded (updates and retractions).
+    `events` counts every event recorded (updates and retractions); `tracks` holds
+    each track's status after every effective update; `last` is the effect key
+    (on, recorded_at) of the last effective update, or None.
     """
 
     events: int
-    days: tuple[int, ...]
-    statuses: tuple[Status, ...]
-    refs: tuple[Ref, ...]
     tracks: tuple[tuple[str | None, Status], ...]
     last: tuple[dt.date, dt.datetime] | None
+
+
+@attrs.frozen
+class Summary(Head):
+    """The digest of one commitment's whole history; see the module docstring.
+
+    `days`/`statuses` are the overall timeline (as `Timeline`); `refs[i]` names the
+    update behind entry i.
+    """
+
+    days: tuple[int, ...] = ()
+    statuses: tuple[Status, ...] = ()
+    refs: tuple[Ref, ...] = ()
 
     def timeline(self, commitment_id: str) -> Timeline:
         """The timeline; its updates are rebuilt when read, without notes or sources."""
@@ -111,37 +120,44 @@ def summarize(
     )
 
 
-def comes_last(commitment: Commitment, summary: Summary, update: StatusUpdate) -> bool:
+def comes_last(commitment: Commitment, head: Head, update: StatusUpdate) -> bool:
     """Whether `update` would come last in effect order of a non-recurring commitment.
 
-    Only then can it be checked and summarized without the history (`appended`).
+    Only then can it be checked and summarized without the history (`step`).
     """
-    return commitment.recurrence is None and (
-        summary.last is None or effect_key(update) >= summary.last
-    )
+    return commitment.recurrence is None and (head.last is None or effect_key(update) >= head.last)
 
 
 def check_appended(
-    commitment: Commitment, summary: Summary, update: StatusUpdate, workflow: Workflow
+    commitment: Commitment, head: Head, update: StatusUpdate, workflow: Workflow
 ) -> Violation | None:
     """The violation `update` causes, when it `comes_last`; else None."""
-    return first_violation(commitment, (update,), workflow, start=dict(summary.tracks))
+    return first_violation(commitment, (update,), workflow, start=dict(head.tracks))
+
+
+def step(head: Head, update: StatusUpdate) -> tuple[Head, Status]:
+    """(the head after `update`, which `comes_last`; the overall status it sets).
+
+    The timeline gains an entry on `update.on` with that status, replacing the last
+    entry when it is on the same day (same-day updates collapse, as in `build_timeline`).
+    """
+    state, overall = advance(dict(head.tracks), update)
+    return Head(head.events + 1, tuple(state.items()), effect_key(update)), overall
 
 
 def appended(summary: Summary, update: StatusUpdate) -> Summary:
     """The summary after `update`, which `comes_last` (same as re-summarizing)."""
-    state, overall = advance(dict(summary.tracks), update)
+    head, overall = step(summary, update)
     day = update.on.toordinal()
     ref: Ref = (update.id, update.recorded_at.isoformat(), update.party, update.status)
     days, statuses, refs = summary.days, summary.statuses, summary.refs
     if days and days[-1] == day:
-        # Same-day updates collapse into the last of the day, as in `build_timeline`.
         days, statuses, refs = days[:-1], statuses[:-1], refs[:-1]
     return Summary(
-        events=summary.events + 1,
+        events=head.events,
+        tracks=head.tracks,
+        last=head.last,
         days=(*days, day),
         statuses=(*statuses, overall),
         refs=(*refs, ref),
-        tracks=tuple(state.items()),
-        last=effect_key(update),
     )
