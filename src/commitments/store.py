@@ -170,30 +170,32 @@ _STATUSES = {s.value: s for s in Status}
 def _line(day: int, overall: Status, ref: Ref) -> str:
     """One timeline entry as a text line (ids, ISO times and JSON never hold a tab)."""
     eid, recorded, party, own = ref
-    return f"{day}\t{overall.value}\t{eid}\t{recorded}\t{json.dumps(party)}\t{own.value}"
+    shown = "null" if party is None else json.dumps(party)
+    return f"{day}\t{overall.value}\t{eid}\t{recorded}\t{shown}\t{own.value}"
 
 
 def _head_doc(head: Head) -> str:
+    """[last on, last recorded_at, [[track, status], ...]] as compact JSON."""
     last = head.last
     return json.dumps(
-        {
-            "tracks": [[track, status.value] for track, status in head.tracks],
-            "last": None if last is None else [last[0].isoformat(), last[1].isoformat()],
-        },
+        [
+            None if last is None else last[0].isoformat(),
+            None if last is None else last[1].isoformat(),
+            [[track, status.value] for track, status in head.tracks],
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
 
 
 def _head_from(events: int, doc: str) -> Head:
-    data = json.loads(doc)
-    last = data["last"]
+    on, recorded, tracks = json.loads(doc)
     return Head(
         events=events,
-        tracks=tuple((track, _STATUSES[value]) for track, value in data["tracks"]),
+        tracks=tuple((track, _STATUSES[value]) for track, value in tracks),
         last=None
-        if last is None
-        else (dt.date.fromisoformat(last[0]), dt.datetime.fromisoformat(last[1])),
+        if on is None
+        else (dt.date.fromisoformat(on), dt.datetime.fromisoformat(recorded)),
     )
 
 
@@ -268,12 +270,20 @@ class _Quick:
         )
 
     def row(self) -> tuple[Any, ...]:
-        return _row_of(self.commitment, self.head, self.seq, self.last_status, self.timeline)
+        """The parameters of `_UPDATE_SUMMARY` (the row exists: it was read)."""
+        cid, *values = _row_of(
+            self.commitment, self.head, self.seq, self.last_status, self.timeline
+        )
+        return (*values[:4], *values[6:], cid)
 
 
 _UPSERT_SUMMARY = (
     "INSERT OR REPLACE INTO summaries (commitment_id, events, last_seq, last_day, "
     "last_status, recurring, parties, head, timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_SUMMARY = (
+    "UPDATE summaries SET events = ?, last_seq = ?, last_day = ?, last_status = ?, "
+    "head = ?, timeline = ? WHERE commitment_id = ?"
 )
 # Whether a summary row misses events recorded after it (then it is not used).
 _STALE = (
@@ -785,11 +795,13 @@ class StoreTracker(Tracker):
     def _write_summaries(self) -> None:
         """Rewrite the summaries of what this transaction changed (before it commits)."""
         rows = []
+        quick_rows = []
         for cid, quick in self._quick.items():
             if cid in self._commitments:
                 self._dirty.add(cid)  # loaded since: memory holds the whole history
             elif quick.changed:
-                rows.append(quick.row())
+                quick_rows.append(quick.row())
+        self._db.executemany(_UPDATE_SUMMARY, quick_rows)
         dirty = sorted(self._dirty)
         newest: dict[str, int] = {}
         for start in range(0, len(dirty), _CHUNK):
