@@ -239,5 +239,5 @@ class TestMigration:
         row = conn.execute("SELECT timeline FROM summaries WHERE commitment_id = 'solo'").fetchone()
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.close()
-        assert row[0].split("\t")[1] == "in_progress"
+        assert row[0].split("\n")[1] == "in_progress"
         assert version == store_module.SCHEMA_VERSION

@@ -18,9 +18,9 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, overload
 
 import attrs
 
@@ -167,11 +167,46 @@ def _event_row(e: Event) -> tuple[Any, ...]:
 _STATUSES = {s.value: s for s in Status}
 
 
-def _line(day: int, overall: Status, ref: Ref) -> str:
-    """One timeline entry as a text line (ids, ISO times and JSON never hold a tab)."""
+def _ref_line(ref: Ref) -> str:
+    """One entry's update as a text line (ids, ISO times and JSON never hold a tab)."""
     eid, recorded, party, own = ref
     shown = "null" if party is None else json.dumps(party)
-    return f"{day}\t{overall.value}\t{eid}\t{recorded}\t{shown}\t{own.value}"
+    return f"{eid}\t{recorded}\t{shown}\t{own.value}"
+
+
+def _timeline_text(days: Iterable[int], statuses: Iterable[Status], refs: Iterable[Ref]) -> str:
+    """Days, then statuses (comma-separated), then one `_ref_line` per entry."""
+    return "\n".join(
+        [",".join(map(str, days)), ",".join(s.value for s in statuses), *map(_ref_line, refs)]
+    )
+
+
+class _Refs(Sequence[Ref]):
+    """A summary's refs, parsed from their text lines when read."""
+
+    __slots__ = ("_lines", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def _all(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self._text.split("\n") if self._text else []
+        return self._lines
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @overload
+    def __getitem__(self, index: int) -> Ref: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Ref]: ...
+    def __getitem__(self, index: int | slice) -> Ref | Sequence[Ref]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        eid, recorded, party, own = self._all()[index].split("\t")
+        return (eid, recorded, None if party == "null" else json.loads(party), _STATUSES[own])
 
 
 def _head_doc(head: Head) -> str:
@@ -201,32 +236,21 @@ def _head_from(events: int, doc: str) -> Head:
 
 def _summary_from(events: int, head_doc: str, text: str) -> Summary:
     head = _head_from(events, head_doc)
-    days: list[int] = []
-    statuses: list[Status] = []
-    refs: list[Ref] = []
-    for line in text.split("\n") if text else ():
-        day, overall, eid, recorded, party, own = line.split("\t")
-        days.append(int(day))
-        statuses.append(_STATUSES[overall])
-        refs.append((eid, recorded, json.loads(party), _STATUSES[own]))
+    days, statuses, refs = [*text.split("\n", 2), ""][:3]
     return Summary(
         events=head.events,
         tracks=head.tracks,
         last=head.last,
-        days=tuple(days),
-        statuses=tuple(statuses),
-        refs=tuple(refs),
+        days=tuple(map(int, days.split(","))) if days else (),
+        statuses=tuple(map(_STATUSES.__getitem__, statuses.split(","))) if statuses else (),
+        refs=_Refs(refs),
     )
 
 
 def _summary_row(commitment: Commitment, summary: Summary, last_seq: int) -> tuple[Any, ...]:
-    text = "\n".join(
-        _line(day, overall, ref)
-        for day, overall, ref in zip(summary.days, summary.statuses, summary.refs, strict=True)
-    )
-    return _row_of(
-        commitment, summary, last_seq, summary.statuses[-1] if summary.statuses else None, text
-    )
+    text = _timeline_text(summary.days, summary.statuses, summary.refs)
+    last_status = summary.statuses[-1] if summary.statuses else None
+    return _row_of(commitment, summary, last_seq, last_status, text)
 
 
 def _row_of(
@@ -252,22 +276,30 @@ class _Quick:
     commitment: Commitment
     head: Head
     last_status: Status | None
-    timeline: str  # the summary's timeline text (see `_line`)
+    timeline: str  # the summary's timeline text (see `_timeline_text`)
     seq: int  # of the commitment's newest event
     changed: bool = False
 
     def appended(self, update: StatusUpdate, seq: int) -> _Quick:
         """After `update`, which `comes_last`: one line added (or the day's last replaced)."""
         head, overall = step(self.head, update)
-        text = self.timeline
+        days, statuses, refs = [*self.timeline.split("\n", 2), ""][:3]
         if self.head.last is not None and self.head.last[0] == update.on:
-            cut = text.rfind("\n")
-            text = text[:cut] if cut >= 0 else ""
+            # Same-day updates collapse into the last of the day, as in `build_timeline`.
+            days, statuses = (
+                days[: max(0, days.rfind(","))],
+                statuses[: max(0, statuses.rfind(","))],
+            )
+            refs = refs[: max(0, refs.rfind("\n"))]
         ref: Ref = (update.id, update.recorded_at.isoformat(), update.party, update.status)
-        line = _line(update.on.toordinal(), overall, ref)
-        return _Quick(
-            self.commitment, head, overall, f"{text}\n{line}" if text else line, seq, changed=True
+        text = "\n".join(
+            [
+                f"{days},{update.on.toordinal()}" if days else str(update.on.toordinal()),
+                f"{statuses},{overall.value}" if statuses else overall.value,
+                f"{refs}\n{_ref_line(ref)}" if refs else _ref_line(ref),
+            ]
         )
+        return _Quick(self.commitment, head, overall, text, seq, changed=True)
 
     def row(self) -> tuple[Any, ...]:
         """The parameters of `_UPDATE_SUMMARY` (the row exists: it was read)."""

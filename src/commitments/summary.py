@@ -61,7 +61,7 @@ class Summary(Head):
 
     days: tuple[int, ...] = ()
     statuses: tuple[Status, ...] = ()
-    refs: tuple[Ref, ...] = ()
+    refs: Sequence[Ref] = ()
 
     def timeline(self, commitment_id: str) -> Timeline:
         """The timeline; its updates are rebuilt when read, without notes or sources."""
@@ -73,7 +73,7 @@ class _Updates(Sequence[StatusUpdate]):
 
     __slots__ = ("_cid", "_days", "_refs")
 
-    def __init__(self, commitment_id: str, days: tuple[int, ...], refs: tuple[Ref, ...]) -> None:
+    def __init__(self, commitment_id: str, days: tuple[int, ...], refs: Sequence[Ref]) -> None:
         self._cid = commitment_id
         self._days = days
         self._refs = refs
