@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -183,7 +184,7 @@ class TestStoreSummaries:
             conn = sqlite3.connect(path)
             stored = conn.execute("SELECT * FROM summaries ORDER BY commitment_id").fetchall()
             conn.execute("BEGIN")
-            store_module._rebuild_summaries(conn)  # noqa: SLF001 - the reference rebuild
+            store_module._rebuild_summaries(conn)  # the reference rebuild
             rebuilt = conn.execute("SELECT * FROM summaries ORDER BY commitment_id").fetchall()
             conn.rollback()
             conn.close()
@@ -215,6 +216,36 @@ class TestStoreSummaries:
         conn.close()
         assert after == before
         assert events == 1
+
+    def test_rows_written_behind_the_store_are_counted(self, tmp_path):
+        """An event inserted by another tool makes its summary stale, and answers exact."""
+        path = tmp_path / "t.db"
+        with cm.create_store(path) as store:
+            for c in commitments_():
+                store.add(c)
+        conn = sqlite3.connect(path)
+        conn.execute(
+            "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc) "
+            "VALUES ('x', 'solo', 'update', 'fulfilled', '2024-01-05', ?, ?)",
+            (
+                T1.isoformat(),
+                json.dumps(
+                    {
+                        "type": "update",
+                        "id": "x",
+                        "commitment_id": "solo",
+                        "status": "fulfilled",
+                        "on": "2024-01-05",
+                        "recorded_at": T1.isoformat(),
+                    }
+                ),
+            ),
+        )
+        conn.commit()
+        conn.close()
+        with cm.open_store(path, lazy=True) as store:
+            got = [a.commitment_id for a in store.overdue_assessments(as_of=dt.date(2024, 3, 1))]
+        assert got == ["pair"]
 
 
 class TestMigration:

@@ -242,7 +242,12 @@ def _write_rows(
     elif fmt == "csv":
         writer = csv.writer(ctx.out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_cell(r[c]) for c in columns] for r in rows)
+        # csv writes None as an empty cell and str() of the rest: only booleans differ.
+        spelled = {True: "true", False: "false"}
+        writer.writerows(
+            [spelled[v] if v.__class__ is bool else v for v in map(r.__getitem__, columns)]
+            for r in rows
+        )
     else:
         _write_table(ctx, rows)
 

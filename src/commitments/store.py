@@ -45,6 +45,7 @@ from commitments.exceptions import (
     UnknownCommitmentError,
     UnknownEventError,
 )
+from commitments.history import Timeline
 from commitments.policy import DeadlinePolicy, KeepOpen
 from commitments.source import Source
 from commitments.status import Status
@@ -234,6 +235,19 @@ def _head_from(events: int, doc: str) -> Head:
     )
 
 
+def _timeline_from(cid: str, text: str) -> Timeline:
+    """The timeline part of a summary, without its head (enough for questions)."""
+    days, statuses, refs = [*text.split("\n", 2), ""][:3]
+    return Summary(
+        events=0,
+        tracks=(),
+        last=None,
+        days=tuple(map(int, days.split(","))) if days else (),
+        statuses=tuple(map(_STATUSES.__getitem__, statuses.split(","))) if statuses else (),
+        refs=_Refs(refs),
+    ).timeline(cid)
+
+
 def _summary_from(events: int, head_doc: str, text: str) -> Summary:
     head = _head_from(events, head_doc)
     days, statuses, refs = [*text.split("\n", 2), ""][:3]
@@ -373,6 +387,21 @@ def _rebuild_summaries(conn: sqlite3.Connection) -> None:
             for cid, c in commitments.items()
         ),
     )
+    _mark_summarized(conn, max(last_seq.values(), default=0))
+
+
+def _summarized(conn: sqlite3.Connection) -> tuple[int | None, int]:
+    """(the event seq every summary covers, when known; the newest event seq)."""
+    row = conn.execute(
+        "SELECT (SELECT value FROM meta WHERE key = 'summarized'), "
+        "(SELECT coalesce(max(seq), 0) FROM events)"
+    ).fetchone()
+    return (None if row[0] is None else int(row[0])), int(row[1])
+
+
+def _mark_summarized(conn: sqlite3.Connection, seq: int) -> None:
+    """Record that every summary covers every event up to `seq`."""
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('summarized', ?)", (str(seq),))
 
 
 _INSERT_COMMITMENT = (
@@ -430,7 +459,7 @@ def create_store(
         if tracker is not None:
             conn.executemany(_INSERT_COMMITMENT, (_commitment_row(c) for c in tracker))
             conn.executemany(_INSERT_EVENT, (_event_row(e) for e in tracker.events()))
-            _rebuild_summaries(conn)
+        _rebuild_summaries(conn)
         conn.execute("COMMIT")
     except BaseException as exc:
         conn.close()
@@ -541,6 +570,7 @@ class StoreTracker(Tracker):
         "_depth",
         "_details",
         "_dirty",
+        "_fresh",
         "_last_commitment",
         "_last_event",
         "_lazy",
@@ -574,6 +604,8 @@ class StoreTracker(Tracker):
         # Unloaded commitments written through their summaries in this transaction:
         # id -> (commitment, summary, seq of its newest event, summary changed).
         self._quick: dict[str, _Quick] = {}
+        # Whether every summary was current when this transaction began.
+        self._fresh = False
 
     def __enter__(self) -> Self:
         return self
@@ -800,6 +832,8 @@ class StoreTracker(Tracker):
         self._dirty = set()
         self._quick = {}
         try:
+            covered, newest = _summarized(db)
+            self._fresh = covered == newest
             self.refresh()
             marks = (self._last_commitment, self._last_event)
             try:
@@ -851,6 +885,10 @@ class StoreTracker(Tracker):
             summary = summarize(commitment, self._updates[cid], self._retractions[cid])
             rows.append(_summary_row(commitment, summary, newest.get(cid, 0)))
         self._db.executemany(_UPSERT_SUMMARY, rows)
+        if self._fresh:
+            # Every event before this transaction was summarized, and so is every
+            # event it wrote: the whole store stays summarized.
+            _mark_summarized(self._db, _summarized(self._db)[1])
 
     def _insert(self, sql: str, row: tuple[Any, ...], what: str) -> int:
         if not self._depth:
@@ -921,7 +959,7 @@ class StoreTracker(Tracker):
             marks = ",".join("?" * len(chunk))
             rows = self._rows(
                 f"SELECT c.seq, c.id, c.doc, s.events, s.head, s.timeline, s.last_status, "  # noqa: S608
-                f"s.last_seq, {_STALE} "
+                f"s.last_seq, {self._stale()} "
                 "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
                 f"WHERE c.id IN ({marks})",
                 chunk,
@@ -940,6 +978,19 @@ class StoreTracker(Tracker):
                     ) from None
                 self._quick[cid] = _Quick(commitment, parsed, status, text, last_seq)
         self.load(full)
+
+    def _stale(self) -> str:
+        """SQL for "summary `s` misses events": false when every summary is current."""
+        covered, newest = _summarized(self._db)
+        return "0" if covered == newest else _STALE
+
+    def _parse_timeline(self, cid: str, text: str) -> Timeline:
+        try:
+            return _timeline_from(cid, text)
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise StoreError(
+                f"store {self.path!r} is corrupted: the summary of {cid!r}: {exc}"
+            ) from None
 
     def _parse_summary(self, cid: str, events: int, head: str, text: str) -> Summary:
         try:
@@ -1042,6 +1093,23 @@ class StoreTracker(Tracker):
         """
         day = self._today() if as_of is None else as_of
         self._check_day(day)
+        with self._snapshot():
+            return self._overdue_assessments(day)
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Run the queries inside on one consistent state of the file."""
+        if self._depth:
+            yield
+            return
+        self._rows("BEGIN")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("COMMIT")
+
+    def _overdue_assessments(self, day: dt.date) -> list[Assessment]:
         iso = day.isoformat()
         ordinal = day.toordinal()
         quick = isinstance(self.policy, KeepOpen)
@@ -1049,8 +1117,7 @@ class StoreTracker(Tracker):
         # A fresh summary whose last entry is on or before the day and closed rules the
         # commitment out (a policy only ever turns open into broken).
         rows = self._rows(
-            f"SELECT c.seq, c.id, c.doc, s.events, s.head, s.timeline, s.parties, "  # noqa: S608
-            f"{_STALE} AS stale "
+            f"SELECT c.seq, c.id, c.doc, s.timeline, s.parties, {self._stale()} AS stale "  # noqa: S608
             "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
             "WHERE c.deadline_latest < ? AND c.made_on <= ? AND NOT coalesce(s.recurring, 0) "
             "AND NOT (s.last_day IS NOT NULL AND s.last_day <= ? "
@@ -1066,11 +1133,11 @@ class StoreTracker(Tracker):
             )
         )
         found: list[tuple[int, Assessment]] = []
-        for seq, cid, doc, events, head, text, parties, stale in rows:
-            if not quick or head is None or parties or stale:
+        for seq, cid, doc, text, parties, stale in rows:
+            if not quick or text is None or parties or stale:
                 slow[cid] = seq
                 continue
-            timeline = self._parse_summary(cid, events, head, text).timeline(cid)
+            timeline = self._parse_timeline(cid, text)
             if not timeline.status_on(day).is_open:
                 continue
             commitment = self._parse_commitment(seq, cid, doc)
