@@ -185,6 +185,20 @@ conn.execute("COMMIT")
 """
 
 
+def baseline_copy(path: Path) -> Path:
+    """A copy of the store for the baselines.
+
+    They write rows behind the library's back (without summaries), so they work on a
+    copy of the same file and the store itself stays one the library wrote.
+    """
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    copy = path.with_suffix(".baseline")
+    shutil.copyfile(path, copy)
+    return copy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commitments", type=int, default=100_000)
@@ -209,13 +223,7 @@ def main() -> None:
     ids = open_ids(path, args.repeat * 2 + args.batch)
     stamp = int(time.time())
     store = str(path)
-    # The baselines write rows behind the library's back (no summaries), so they get a
-    # copy of the same file: the store itself stays one the library wrote.
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    base_copy = path.with_suffix(".baseline")
-    shutil.copyfile(path, base_copy)
+    base_copy = baseline_copy(path)
     base_store = str(base_copy)
     results: list[tuple[str, float, float, str, bool]] = []
 
