@@ -56,6 +56,7 @@ from commitments.summary import (
     check_appended,
     comes_last,
     step,
+    stored_timeline,
     summarize,
 )
 from commitments.tracker import Clock, Tracker, utc_now
@@ -238,14 +239,12 @@ def _head_from(events: int, doc: str) -> Head:
 def _timeline_from(cid: str, text: str) -> Timeline:
     """The timeline part of a summary, without its head (enough for questions)."""
     days, statuses, refs = [*text.split("\n", 2), ""][:3]
-    return Summary(
-        events=0,
-        tracks=(),
-        last=None,
-        days=tuple(map(int, days.split(","))) if days else (),
-        statuses=tuple(map(_STATUSES.__getitem__, statuses.split(","))) if statuses else (),
-        refs=_Refs(refs),
-    ).timeline(cid)
+    return stored_timeline(
+        cid,
+        tuple(map(int, days.split(","))) if days else (),
+        tuple(map(_STATUSES.__getitem__, statuses.split(","))) if statuses else (),
+        _Refs(refs),
+    )
 
 
 def _summary_from(events: int, head_doc: str, text: str) -> Summary:

@@ -65,7 +65,14 @@ class Summary(Head):
 
     def timeline(self, commitment_id: str) -> Timeline:
         """The timeline; its updates are rebuilt when read, without notes or sources."""
-        return Timeline(self.days, self.statuses, _Updates(commitment_id, self.days, self.refs))
+        return stored_timeline(commitment_id, self.days, self.statuses, self.refs)
+
+
+def stored_timeline(
+    commitment_id: str, days: tuple[int, ...], statuses: tuple[Status, ...], refs: Sequence[Ref]
+) -> Timeline:
+    """A timeline from a summary's parts; its updates are built when read."""
+    return Timeline(days, statuses, _Updates(commitment_id, days, refs))
 
 
 class _Updates(Sequence[StatusUpdate]):
