@@ -212,12 +212,13 @@ class _Refs(Sequence[Ref]):
 
 
 def _head_doc(head: Head) -> str:
-    """[last on, last recorded_at, [[track, status], ...]] as compact JSON."""
+    """[last on, last recorded_at, newest recorded_at, [[track, status], ...]] as JSON."""
     last = head.last
     return json.dumps(
         [
             None if last is None else last[0].isoformat(),
             None if last is None else last[1].isoformat(),
+            None if head.newest is None else head.newest.isoformat(),
             [[track, status.value] for track, status in head.tracks],
         ],
         ensure_ascii=False,
@@ -226,13 +227,14 @@ def _head_doc(head: Head) -> str:
 
 
 def _head_from(events: int, doc: str) -> Head:
-    on, recorded, tracks = json.loads(doc)
+    on, recorded, newest, tracks = json.loads(doc)
     return Head(
         events=events,
         tracks=tuple((track, _STATUSES[value]) for track, value in tracks),
         last=None
         if on is None
         else (dt.date.fromisoformat(on), dt.datetime.fromisoformat(recorded)),
+        newest=None if newest is None else dt.datetime.fromisoformat(newest),
     )
 
 
@@ -254,6 +256,7 @@ def _summary_from(events: int, head_doc: str, text: str) -> Summary:
         events=head.events,
         tracks=head.tracks,
         last=head.last,
+        newest=head.newest,
         days=tuple(map(int, days.split(","))) if days else (),
         statuses=tuple(map(_STATUSES.__getitem__, statuses.split(","))) if statuses else (),
         refs=_Refs(refs),
@@ -1048,8 +1051,9 @@ class StoreTracker(Tracker):
                 self._append(update)
                 return update
             self._check_update_fields(commitment, update)
-            self._refuse(
-                commitment, check_appended(commitment, quick.head, update, self.workflow), update
+            violation = check_appended(commitment, quick.head, update, self.workflow)
+            self._raise_violation(
+                commitment, None if violation is None else (violation, None), update
             )
             seq = self._insert(_INSERT_EVENT, _event_row(update), f"event id {update.id!r}")
             self._quick[commitment_id] = quick.appended(update, seq)

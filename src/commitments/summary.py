@@ -43,12 +43,14 @@ class Head:
 
     `events` counts every event recorded (updates and retractions); `tracks` holds
     each track's status after every effective update; `last` is the effect key
-    (on, recorded_at) of the last effective update, or None.
+    (on, recorded_at) of the last effective update, or None; `newest` the latest
+    `recorded_at` of any event (update or retraction), or None.
     """
 
     events: int
     tracks: tuple[tuple[str | None, Status], ...]
     last: tuple[dt.date, dt.datetime] | None
+    newest: dt.datetime | None = None
 
 
 @attrs.frozen
@@ -124,15 +126,26 @@ def summarize(
         refs=tuple((u.id, u.recorded_at.isoformat(), u.party, u.status) for u in timeline.updates),
         tracks=tuple(statuses_after(commitment, effective).items()),
         last=effect_key(effective[-1]) if effective else None,
+        newest=max(
+            [u.recorded_at for u in updates] + [r.recorded_at for r in retractions], default=None
+        ),
     )
 
 
 def comes_last(commitment: Commitment, head: Head, update: StatusUpdate) -> bool:
-    """Whether `update` would come last in effect order of a non-recurring commitment.
+    """Whether `update` comes last both in effect order and in what was known when.
 
-    Only then can it be checked and summarized without the history (`step`).
+    That is: a non-recurring commitment, `update` sorts after every effective update,
+    and no event was recorded after it. Every state of knowledge from its
+    `recorded_at` on is then the latest history plus `update`, so checking the track
+    statuses (`check_appended`) is what `knowledge_violation` checks, and `step` gives
+    the summary.
     """
-    return commitment.recurrence is None and (head.last is None or effect_key(update) >= head.last)
+    return (
+        commitment.recurrence is None
+        and (head.last is None or effect_key(update) >= head.last)
+        and (head.newest is None or update.recorded_at >= head.newest)
+    )
 
 
 def check_appended(
@@ -149,7 +162,8 @@ def step(head: Head, update: StatusUpdate) -> tuple[Head, Status]:
     entry when it is on the same day (same-day updates collapse, as in `build_timeline`).
     """
     state, overall = advance(dict(head.tracks), update)
-    return Head(head.events + 1, tuple(state.items()), effect_key(update)), overall
+    after = Head(head.events + 1, tuple(state.items()), effect_key(update), update.recorded_at)
+    return after, overall
 
 
 def appended(summary: Summary, update: StatusUpdate) -> Summary:
@@ -164,6 +178,7 @@ def appended(summary: Summary, update: StatusUpdate) -> Summary:
         events=head.events,
         tracks=head.tracks,
         last=head.last,
+        newest=head.newest,
         days=(*days, day),
         statuses=(*statuses, overall),
         refs=(*refs, ref),
