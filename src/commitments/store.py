@@ -92,7 +92,8 @@ CREATE TABLE events (
 ) STRICT;
 CREATE INDEX events_commitment ON events (commitment_id, seq);
 CREATE TABLE summaries (
-    commitment_id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,
+    commitment_id TEXT NOT NULL UNIQUE,
     events INTEGER NOT NULL,
     last_seq INTEGER NOT NULL,
     last_day INTEGER,
@@ -274,6 +275,7 @@ def _row_of(
 ) -> tuple[Any, ...]:
     return (
         commitment.id,
+        commitment.id,
         head.events,
         last_seq,
         None if head.last is None else head.last[0].toordinal(),
@@ -319,15 +321,16 @@ class _Quick:
 
     def row(self) -> tuple[Any, ...]:
         """The parameters of `_UPDATE_SUMMARY` (the row exists: it was read)."""
-        cid, *values = _row_of(
+        cid, _, *values = _row_of(
             self.commitment, self.head, self.seq, self.last_status, self.timeline
         )
         return (*values[:4], *values[6:], cid)
 
 
 _UPSERT_SUMMARY = (
-    "INSERT OR REPLACE INTO summaries (commitment_id, events, last_seq, last_day, "
-    "last_status, recurring, parties, head, timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR REPLACE INTO summaries (seq, commitment_id, events, last_seq, last_day, "
+    "last_status, recurring, parties, head, timeline) VALUES "
+    "((SELECT seq FROM commitments WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_SUMMARY = (
     "UPDATE summaries SET events = ?, last_seq = ?, last_day = ?, last_status = ?, "
@@ -962,7 +965,7 @@ class StoreTracker(Tracker):
             rows = self._rows(
                 f"SELECT c.seq, c.id, c.doc, s.events, s.head, s.timeline, s.last_status, "  # noqa: S608
                 f"s.last_seq, {self._stale()} "
-                "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
+                "FROM commitments AS c LEFT JOIN summaries AS s ON s.seq = c.seq "
                 f"WHERE c.id IN ({marks})",
                 chunk,
             )
@@ -1121,7 +1124,7 @@ class StoreTracker(Tracker):
         # commitment out (a policy only ever turns open into broken).
         rows = self._rows(
             f"SELECT c.seq, c.id, c.doc, s.timeline, s.parties, {self._stale()} AS stale "  # noqa: S608
-            "FROM commitments AS c LEFT JOIN summaries AS s ON s.commitment_id = c.id "
+            "FROM commitments AS c LEFT JOIN summaries AS s ON s.seq = c.seq "
             "WHERE c.deadline_latest < ? AND c.made_on <= ? AND NOT coalesce(s.recurring, 0) "
             "AND NOT (s.last_day IS NOT NULL AND s.last_day <= ? "
             f"AND s.last_status IN ({','.join('?' * len(closed))}) AND NOT stale)",
@@ -1131,7 +1134,7 @@ class StoreTracker(Tracker):
         slow: dict[str, int] = dict(
             self._rows(
                 "SELECT c.id, c.seq FROM summaries AS s JOIN commitments AS c "
-                "ON c.id = s.commitment_id WHERE s.recurring AND c.made_on <= ?",
+                "ON c.seq = s.seq WHERE s.recurring AND c.made_on <= ?",
                 (iso,),
             )
         )
