@@ -242,12 +242,7 @@ def _write_rows(
     elif fmt == "csv":
         writer = csv.writer(ctx.out, lineterminator="\n")
         writer.writerow(columns)
-        # csv writes None as an empty cell and str() of the rest: only booleans differ.
-        spelled = {True: "true", False: "false"}
-        writer.writerows(
-            [spelled[v] if v.__class__ is bool else v for v in map(r.__getitem__, columns)]
-            for r in rows
-        )
+        writer.writerows([_cell(r[c]) for c in columns] for r in rows)
     else:
         _write_table(ctx, rows)
 
@@ -331,13 +326,7 @@ def _run_overdue(args: argparse.Namespace, ctx: Context) -> int:
             found = store.overdue_assessments(as_of=day)
         _write_rows(ctx, args, [_row(a) for a in found], COLUMNS)
         return 1 if args.check and found else 0
-    # Without --known-on, commitments certainly closed on the day are ruled out in SQL.
-    open_on = day if args.known_on is None else None
-    tracker = _read_tracker(
-        args,
-        ctx,
-        lambda s: s.select_ids(made_by=day, latest_before=day, maybe_open_on=open_on),
-    )
+    tracker = _read_tracker(args, ctx, lambda s: s.select_ids(made_by=day, latest_before=day))
     ids = [c.id for c in tracker.overdue(as_of=day, known_on=args.known_on)]
     _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
     return 1 if args.check and ids else 0
