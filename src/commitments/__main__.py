@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -10,6 +11,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code; never show a traceback."""
     from commitments.cli import run  # noqa: PLC0415 - argparse loads only for the CLI
 
+    # One command per process: the cyclic collector would only rescan the tens of
+    # thousands of acyclic values a large query builds (about a fifth of its time);
+    # reference counting still frees them.
+    gc.disable()
     try:
         return run(argv)
     except KeyboardInterrupt:
@@ -20,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
         sys.stderr.write(f"commitments: internal error ({type(exc).__name__}): {exc}\n")
         return 1
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":
