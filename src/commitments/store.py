@@ -65,6 +65,7 @@ from commitments.workflow import Workflow
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments store
 _CHUNK = 500  # ids per `IN (...)` query, below SQLite's variable limit
+_CACHE_KIB = 65536  # SQLite page cache per connection (64 MiB, used only as needed)
 _TIMEOUT = 60.0  # seconds a writer waits for another's transaction to end
 
 _SCHEMA = """
@@ -505,6 +506,8 @@ def open_store(
     try:
         workflow, policy = _check_schema(conn, shown)
         conn.execute("PRAGMA synchronous=FULL")
+        # Room for the pages a large batch dirties, so they are not spilled mid-way.
+        conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         store = StoreTracker(
             conn, shown, workflow, policy=policy, lazy=lazy, details=details, clock=clock
         )
