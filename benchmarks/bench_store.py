@@ -196,6 +196,9 @@ def baseline_copy(path: Path) -> Path:
     conn.close()
     copy = path.with_suffix(".baseline")
     shutil.copyfile(path, copy)
+    # Write the copy out now, not while the timed processes run.
+    with copy.open("rb") as handle:
+        os.fsync(handle.fileno())
     return copy
 
 

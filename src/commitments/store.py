@@ -506,8 +506,6 @@ def open_store(
     try:
         workflow, policy = _check_schema(conn, shown)
         conn.execute("PRAGMA synchronous=FULL")
-        # Room for the pages a large batch dirties, so they are not spilled mid-way.
-        conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         store = StoreTracker(
             conn, shown, workflow, policy=policy, lazy=lazy, details=details, clock=clock
         )
@@ -961,6 +959,8 @@ class StoreTracker(Tracker):
         wanted = sorted({i for i in ids if i not in self._commitments and i not in self._quick})
         if not self._lazy:
             return
+        # Room for the pages a large batch dirties, so they are not spilled mid-way.
+        self._rows(f"PRAGMA cache_size=-{_CACHE_KIB}")
         full: list[str] = []
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
