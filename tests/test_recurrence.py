@@ -463,3 +463,14 @@ def test_years_before_1000_are_refused_clearly():
     """A start year RFC 5545 cannot write is refused, naming the year."""
     with pytest.raises(cm.RecurrenceError, match="the year 999 is before 1000"):
         cm.Recurrence.parse("every year from 0999")
+
+
+def test_due_within_counts_the_current_period():
+    """due(within=) lists a recurring pledge whose unmet current period ends in the span."""
+    seeds = cm.seed_catalog()
+    month = dt.timedelta(days=30)
+    assert [c.id for c in seeds.due(as_of=dt.date(2025, 12, 10), within=month)] == [
+        "cjk-leaders-summit-annual"
+    ]
+    # In June the 2025 period still has half a year to run.
+    assert seeds.due(as_of=dt.date(2025, 6, 10), within=month) == []

@@ -774,7 +774,8 @@ class StoreTracker(Tracker):
     ) -> list[str]:
         """Ids of stored commitments matching indexed columns (bounds inclusive).
 
-        `latest_before` is exclusive; `ever_status` keeps commitments with any update
+        `latest_before` is exclusive; recurring commitments pass the deadline filters
+        (their periods are their deadlines). `ever_status` keeps commitments with any update
         to that status. `maybe_open_on` drops commitments certainly closed on that day
         (counting everything recorded): those without retractions or party updates whose
         last update on or before it has a closed status; the rest may be open. Load the
@@ -785,15 +786,22 @@ class StoreTracker(Tracker):
         if made_by is not None:
             where.append("made_on <= ?")
             params.append(made_by.isoformat())
+        deadline = ["1"]
         if latest_before is not None:
-            where.append("deadline_latest < ?")
+            deadline.append("deadline_latest < ?")
             params.append(latest_before.isoformat())
         if latest_from is not None:
-            where.append("deadline_latest >= ?")
+            deadline.append("deadline_latest >= ?")
             params.append(latest_from.isoformat())
         if latest_to is not None:
-            where.append("deadline_latest <= ?")
+            deadline.append("deadline_latest <= ?")
             params.append(latest_to.isoformat())
+        if len(deadline) > 1:
+            # A recurring commitment's periods are its deadlines: it always passes.
+            where.append(
+                f"(({' AND '.join(deadline)}) OR (deadline_latest IS NULL"
+                " AND json_extract(doc, '$.recurrence') IS NOT NULL))"
+            )
         if ever_status is not None:
             where.append(
                 "id IN (SELECT commitment_id FROM events WHERE type = 'update' AND status = ?)"

@@ -557,7 +557,8 @@ class Tracker:
         """Commitments open on `as_of` that are due.
 
         Without `within`: those inside their deadline window on `as_of`. With it: those
-        whose latest deadline date falls in `[as_of, as_of + within]`, both inclusive.
+        whose latest deadline date falls in `[as_of, as_of + within]`, both inclusive;
+        for a recurring commitment, the end of its current period, not yet met.
         """
         if within is None:
             return self._select(as_of, known_on, want_overdue=False)
@@ -567,15 +568,23 @@ class Tracker:
             raise ValidationError(f"within must be a timedelta of zero or more, got {within!r}")
         end = day + within
         cutoff = knowledge_cutoff(known_on)
-        return [
-            c
-            for c in self._commitments.values()
-            if c.made_on <= day
-            and c.deadline is not None
-            and c.deadline.latest is not None
-            and day <= c.deadline.latest <= end
-            and self._timeline(c, cutoff).status_on(day).is_open
-        ]
+        selected = []
+        for c in self._commitments.values():
+            if c.made_on > day:
+                continue
+            if c.recurrence is not None:
+                # Its current period is its deadline: due if not yet met and ending soon.
+                current = self.occurrences(c.id, as_of=day, known_on=known_on)[-1]
+                if self.assess(c.id, as_of=day, known_on=known_on).due and current.end <= end:
+                    selected.append(c)
+            elif (
+                c.deadline is not None
+                and c.deadline.latest is not None
+                and day <= c.deadline.latest <= end
+                and self._timeline(c, cutoff).status_on(day).is_open
+            ):
+                selected.append(c)
+        return selected
 
     def fulfilled(
         self, *, as_of: dt.date | None = None, known_on: KnownOn = None
