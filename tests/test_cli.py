@@ -405,3 +405,60 @@ class TestStoreAgreesWithSeed:
         _, from_store, _ = run(*args, "--format", "csv", "--store", path)
         assert sorted(from_store.splitlines()) == sorted(from_seed.splitlines())
         assert len(from_seed.splitlines()) > 1  # something to compare
+
+
+class TestReviewedEdges:
+    def test_batch_line_numbers_count_blank_lines(self, tmp_path):
+        """A refused batch row is reported on its own line of the file."""
+        path = str(tmp_path / "s.db")
+        run("init", "--store", path)
+        run("add", "--store", path, "--id", "c1", "--title", "t", "--made-on", "2024-01-01")
+        batch = tmp_path / "b.csv"
+        batch.write_text(
+            "commitment_id,status,on\n\nc1,in_progress,2024-02-01\n\nc1,bogus,2024-02-02\n"
+        )
+        code, _, err = run("record", "--batch", str(batch), "--store", path)
+        assert code == 1
+        assert "line 5:" in err
+        assert "line 4:" not in err
+
+    def test_unwritable_report_path_is_one_clear_line(self):
+        """A report that cannot be written says so plainly."""
+        code, _, err = run("report", "-o", "/nonexistent/dir/x.md", "--as-of", "2025-01-01")
+        assert code == 1
+        assert "cannot write /nonexistent/dir/x.md" in err
+        assert "; c; a" not in err
+
+    def test_add_file_reads_text_deadlines(self, tmp_path):
+        """add --file accepts a deadline in words, as catalogs do."""
+        path = str(tmp_path / "s.db")
+        run("init", "--store", path)
+        one = tmp_path / "one.json"
+        one.write_text(
+            '{"id": "q2", "title": "t", "made_on": "2024-05-26", "deadline": "in mid-June"}'
+        )
+        assert run("add", "--store", path, "--file", str(one))[0] == 0
+        _, out, _ = run("status", "--store", path, "--as-of", "2024-06-12", "--format", "json")
+        row = json.loads(out)["commitments"][0]
+        assert (row["deadline_earliest"], row["deadline_latest"], row["due"]) == (
+            "2024-06-11",
+            "2024-06-20",
+            True,
+        )
+
+    def test_unknown_id_suggests_the_close_one(self, tmp_path):
+        """A typo'd id on a store suggests the stored id it resembles."""
+        path = str(tmp_path / "s.db")
+        run("init", "--store", path, "--seed")
+        code, _, err = run("show", "cn-kr-2plsu2-dialogue", "--store", path)
+        assert code == 1
+        assert "did you mean cn-kr-2plus2-dialogue" in err
+
+    def test_file_errors_are_refusals(self, tmp_path):
+        """Writing an export to a directory, or reading a directory as a store, is refused."""
+        code, _, err = run("export", "-o", str(tmp_path))
+        assert (code, err.startswith("commitments: refused:")) == (1, True)
+        assert "is a directory" in err
+        code, _, err = run("status", "--store", str(tmp_path))
+        assert code == 1
+        assert "is a directory, not a store file" in err

@@ -492,7 +492,12 @@ def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None =
 
     target = Path(path)
     text = dumps(tracker, indent=indent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    if target.is_dir():
+        raise CatalogError("$", f"cannot write {os.fspath(path)!r}: it is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    except OSError as exc:
+        raise CatalogError("$", f"cannot write {os.fspath(path)!r}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -536,7 +541,7 @@ def commitment_document(commitment: Commitment) -> dict[str, Any]:
 
 def commitment_from_document(data: object, path: str = "$") -> Commitment:
     """A commitment from one entry of `commitments`; `CatalogError` names `path`."""
-    return _structure(data, Commitment, path)
+    return _structure(_expand_deadline_text(data, path), Commitment, path)
 
 
 def event_document(event: Event) -> dict[str, Any]:

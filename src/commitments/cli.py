@@ -73,9 +73,9 @@ class UsageError(Exception):
 class Refused(Exception):  # noqa: N818 - reads as the outcome it reports
     """An operation was refused with one or more messages (exit 1)."""
 
-    def __init__(self, messages: Sequence[str]) -> None:
-        self.messages = tuple(messages)
-        super().__init__("; ".join(messages))
+    def __init__(self, messages: Sequence[str] | str) -> None:
+        self.messages = (messages,) if isinstance(messages, str) else tuple(messages)
+        super().__init__("; ".join(self.messages))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -389,7 +389,8 @@ def _event_row(tracker: Tracker, event: Event) -> dict[str, Any]:
 
 
 def _run_show(args: argparse.Namespace, ctx: Context) -> int:
-    tracker = _read_tracker(args, ctx, lambda _: [args.id], details=True)
+    # Looked up while the store is open, so an unknown id gets hints from the whole store.
+    tracker = _read_tracker(args, ctx, lambda store: [store[args.id].id], details=True)
     commitment = tracker[args.id]
     events = [_event_row(tracker, e) for e in tracker.events(commitment.id)]
     row = (
@@ -539,9 +540,10 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
                 continue
             yield number, data if isinstance(data, dict) else "expected a JSON object"
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        missing = {"commitment_id", "status", "on"} - set(reader.fieldnames or ())
+        header = next(reader, [])
+        missing = {"commitment_id", "status", "on"} - set(header)
         if missing:
             yield (
                 1,
@@ -553,11 +555,13 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
             )
             return
         start = reader.line_num + 1
-        for row in reader:
-            if None in row:
-                yield start, "more cells than the header has columns"
-            else:
-                yield start, {k: v for k, v in row.items() if v not in {None, ""}}
+        for cells in reader:
+            # A row starts on the line after the previous one ended; blank lines are [].
+            if cells:
+                if len(cells) > len(header):
+                    yield start, "more cells than the header has columns"
+                else:
+                    yield start, {k: v for k, v in zip(header, cells, strict=False) if v != ""}
             start = reader.line_num + 1
     except csv.Error as exc:
         yield reader.line_num, f"not valid CSV: {exc}"

@@ -34,9 +34,17 @@ class UnknownCommitmentError(CommitmentsError, KeyError):
     """No commitment with that id is tracked."""
 
     def __init__(self, commitment_id: str, known: Iterable[str] = ()) -> None:
+        import difflib  # noqa: PLC0415 - only an error message needs it
+
         self.commitment_id = commitment_id
-        sample = sorted(known)[:5]
-        hint = f"; known ids include {', '.join(sample)}" if sample else "; none are tracked"
+        ids = list(known)
+        close = difflib.get_close_matches(commitment_id, ids, n=3)
+        if close:
+            hint = f"; did you mean {', '.join(close)}?"
+        elif ids:
+            hint = f"; known ids include {', '.join(sorted(ids)[:5])}"
+        else:
+            hint = "; none are tracked"
         super().__init__(f"unknown commitment {commitment_id!r}{hint}")
 
     def __str__(self) -> str:

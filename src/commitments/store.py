@@ -498,6 +498,8 @@ def open_store(
     """
     target = Path(path)
     shown = os.fspath(path)
+    if target.is_dir():
+        raise StoreError(f"{shown!r} is a directory, not a store file")
     if not target.is_file():
         raise StoreError(
             f"no store at {shown!r}; create one with `commitments init --store {shown}`"
@@ -748,8 +750,13 @@ class StoreTracker(Tracker):
 
     def __getitem__(self, commitment_id: str) -> Commitment:
         if commitment_id not in self:
-            raise UnknownCommitmentError(commitment_id, self._commitments)
+            raise UnknownCommitmentError(commitment_id, self._known_ids())
         return self._commitments[commitment_id]
+
+    def _known_ids(self) -> list[str]:
+        if self._lazy and self._conn is not None:
+            return [row[0] for row in self._rows("SELECT id FROM commitments", ())]
+        return super()._known_ids()
 
     def event(self, event_id: str) -> Event:
         """The update or retraction with that id (loaded on demand in a lazy store)."""

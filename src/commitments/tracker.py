@@ -135,7 +135,7 @@ class Tracker:
         try:
             return self._commitments[commitment_id]
         except KeyError:
-            raise UnknownCommitmentError(commitment_id, self._commitments) from None
+            raise UnknownCommitmentError(commitment_id, self._known_ids()) from None
 
     def __contains__(self, commitment_id: object) -> bool:
         return isinstance(commitment_id, str) and commitment_id in self._commitments
@@ -151,6 +151,10 @@ class Tracker:
             f"<Tracker {len(self._commitments)} commitments, {len(self._events)} events, "
             f"workflow {self.workflow.name!r}>"
         )
+
+    def _known_ids(self) -> list[str]:
+        """Every commitment id, for error hints (a lazy store reads its table)."""
+        return list(self._commitments)
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
@@ -182,7 +186,7 @@ class Tracker:
                 raise DuplicateError(f"a commitment with id {commitment.id!r} is already tracked")
             for other in commitment.links:
                 if other not in self:
-                    raise UnknownCommitmentError(other, self._commitments)
+                    raise UnknownCommitmentError(other, self._known_ids())
             self._store_commitment(commitment)
         return commitment
 
