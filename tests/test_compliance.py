@@ -226,3 +226,9 @@ class TestPolicyAndRecurrence:
         mid_2026 = seeds.compliance(as_of=dt.date(2026, 6, 30)).by_commitment
         assert end_2025["cjk-leaders-summit-annual"].average == 1
         assert mid_2026["cjk-leaders-summit-annual"].average == -1
+
+
+def test_scale_ends_must_be_numbers():
+    """A scale end that is not a number is refused with a commitments error."""
+    with pytest.raises(cm.ValidationError, match="low must be an int or a Fraction"):
+        cm.Scoring({"fulfilled": 1}, low="a")  # type: ignore[arg-type]

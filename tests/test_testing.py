@@ -19,6 +19,7 @@ from commitments.testing import (
     deadlines,
     invalid_updates,
     recurrences,
+    reference_combine,
     reference_statuses,
     sources,
     statuses,
@@ -155,3 +156,10 @@ class TestMachineFindsBugs:
         case.settings = settings(database=None, phases=[Phase.generate])
         with pytest.raises((AssertionError, Flaky)):
             case.runTest()
+
+
+class TestReferenceCombine:
+    @given(st.lists(st.sampled_from(list(cm.Status)), min_size=1, max_size=4))
+    def test_agrees_with_the_library(self, statuses):
+        """The reference reading of the README's table agrees with commitments.combine."""
+        assert reference_combine(statuses) is cm.combine(statuses)

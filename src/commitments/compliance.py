@@ -34,6 +34,20 @@ from commitments.status import Status
 Number = int | Fraction
 
 
+def _fraction(name: str, value: object) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
+        raise ValidationError(f"scoring: {name} must be an int or a Fraction, got {value!r}")
+    return Fraction(value)
+
+
+def _low(value: object) -> Fraction:
+    return _fraction("low", value)
+
+
+def _high(value: object) -> Fraction:
+    return _fraction("high", value)
+
+
 def _freeze_points(value: Mapping[Status | str, Number | None]) -> Mapping[Status, Fraction | None]:
     points: dict[Status, Fraction | None] = {}
     for key, raw in value.items():
@@ -56,8 +70,8 @@ class Scoring:
 
     points: Mapping[Status, Fraction | None] = attrs.field(converter=_freeze_points)
     name: str = "custom"
-    low: Fraction = attrs.field(default=Fraction(-1), converter=Fraction)
-    high: Fraction = attrs.field(default=Fraction(1), converter=Fraction)
+    low: Fraction = attrs.field(default=Fraction(-1), converter=_low)
+    high: Fraction = attrs.field(default=Fraction(1), converter=_high)
 
     def __attrs_post_init__(self) -> None:
         if self.low >= self.high:

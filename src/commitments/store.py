@@ -425,11 +425,14 @@ def create_store(
     tracker: Tracker | None = None,
     *,
     workflow: Workflow | None = None,
+    policy: DeadlinePolicy | None = None,
     clock: Clock = utc_now,
 ) -> StoreTracker:
     """Create a new store at `path`, empty or holding `tracker`'s contents; open it.
 
-    Refuses (`StoreError`) when `path` already exists, so no file is ever overwritten.
+    An empty store takes `workflow` and `policy` (defaults: the default workflow,
+    `KeepOpen`); a store made from `tracker` takes the tracker's. Refuses
+    (`StoreError`) when `path` already exists, so no file is ever overwritten.
     """
     target = Path(path)
     if tracker is not None:
@@ -457,10 +460,11 @@ def create_store(
             "INSERT INTO meta (key, value) VALUES ('workflow', ?)",
             (json.dumps(workflow_document(wf)),),
         )
-        policy = None if tracker is None else policy_document(tracker.policy)
-        if policy is not None:
+        chosen = tracker.policy if tracker is not None else policy
+        policy_doc = None if chosen is None else policy_document(chosen)
+        if policy_doc is not None:
             conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('policy', ?)", (json.dumps(policy),)
+                "INSERT INTO meta (key, value) VALUES ('policy', ?)", (json.dumps(policy_doc),)
             )
         if tracker is not None:
             conn.executemany(_INSERT_COMMITMENT, (_commitment_row(c) for c in tracker))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitments.assessment import Assessment
 from commitments.deadline import Deadline
-from commitments.exceptions import MissingExtraError
+from commitments.exceptions import MissingExtraError, ValidationError
 from commitments.recurrence import Occurrence
 from commitments.tracker import KnownOn, Tracker
 
@@ -99,6 +99,8 @@ def to_ical(
     """
     ical = _icalendar()
     stamp = dt.datetime.now(dt.UTC) if stamp is None else stamp
+    if not isinstance(stamp, dt.datetime) or stamp.utcoffset() is None:
+        raise ValidationError(f"stamp must be a timezone-aware datetime, got {stamp!r}")
     calendar = ical.Calendar()
     calendar.add("prodid", "-//commitments//deadlines//EN")
     calendar.add("version", "2.0")

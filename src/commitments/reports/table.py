@@ -27,6 +27,8 @@ def compliance_table(report: ComplianceReport, *, by: str = "party", digits: int
         "commitment": report.by_commitment,
         "area": report.by_area,
     }
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+        raise ValidationError(f"digits must be a whole number of 0 or more, got {digits!r}")
     if by not in groups:
         raise ValidationError(f"compliance table by {by!r}: choose party, commitment or area")
     rows = [(by.capitalize(), "Average", "Percent", "Assessed")]

@@ -20,6 +20,7 @@ except ImportError as exc:  # pragma: no cover - the test environment has hypoth
 from commitments.testing.machine import TrackerMachine
 from commitments.testing.reference import (
     TickingClock,
+    reference_combine,
     reference_statuses,
     reference_valid,
     reference_valid_as_known,
@@ -61,6 +62,7 @@ __all__ = [
     "deadlines",
     "invalid_updates",
     "recurrences",
+    "reference_combine",
     "reference_statuses",
     "reference_valid",
     "reference_valid_as_known",

@@ -13,6 +13,7 @@ import commitments as cm
 
 __all__ = [
     "TickingClock",
+    "reference_combine",
     "reference_statuses",
     "reference_valid",
     "reference_valid_as_known",
@@ -53,7 +54,32 @@ def reference_statuses(
     commitment: cm.Commitment, updates: Iterable[cm.StatusUpdate], *, until: dt.date | None = None
 ) -> cm.Status:
     """The overall recorded status after replaying `updates` up to `until` (inclusive)."""
-    return cm.combine(track_statuses(commitment, updates, until=until).values())
+    return reference_combine(list(track_statuses(commitment, updates, until=until).values()))
+
+
+def reference_combine(statuses: Sequence[cm.Status]) -> cm.Status:
+    """The README's table of how parties' statuses combine, read row by row.
+
+    Written apart from `commitments.combine` so that the machine can catch it out.
+    """
+    S = cm.Status  # noqa: N806 - a short alias keeps the table readable
+    if len(set(statuses)) == 1:
+        return statuses[0]
+    still_open = [s for s in statuses if s in (S.PLEDGED, S.IN_PROGRESS, S.STALLED)]
+    if still_open:
+        moved = any(s in (S.IN_PROGRESS, S.FULFILLED, S.PARTIALLY_FULFILLED) for s in statuses)
+        if moved:
+            return S.IN_PROGRESS
+        if all(s is S.PLEDGED for s in statuses):
+            return S.PLEDGED
+        return S.STALLED
+    if any(s in (S.FULFILLED, S.PARTIALLY_FULFILLED) for s in statuses):
+        return S.PARTIALLY_FULFILLED
+    for closing in (S.BROKEN, S.WITHDRAWN, S.SUPERSEDED):
+        if closing in statuses:
+            return closing
+    msg = f"no row of the table covers {statuses!r}"  # pragma: no cover - every mix is covered
+    raise AssertionError(msg)
 
 
 def reference_valid(
