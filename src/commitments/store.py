@@ -945,7 +945,7 @@ class StoreTracker(Tracker):
         """Undo this transaction's in-memory changes, newest first."""
         for kind, item in reversed(self._undo):
             if kind == "commitment":
-                for table in (self._commitments, self._updates, self._retractions):
+                for table in (self._commitments, self._updates, self._retractions, self._log):
                     table.pop(item, None)
                 self._timelines.pop(item, None)
                 continue
@@ -953,6 +953,7 @@ class StoreTracker(Tracker):
             cid = event.commitment_id
             self._events.pop()
             del self._events_by_id[event.id]
+            self._log[cid].pop()
             if isinstance(event, Retraction):
                 self._retractions[cid].pop()
                 del self._retracted_by[event.update_id]

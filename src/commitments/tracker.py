@@ -91,6 +91,7 @@ class Tracker:
         "_commitments",
         "_events",
         "_events_by_id",
+        "_log",
         "_retracted_by",
         "_retractions",
         "_timelines",
@@ -122,6 +123,7 @@ class Tracker:
         self._commitments: dict[str, Commitment] = {}
         self._events: list[Event] = []
         self._events_by_id: dict[str, Event] = {}
+        self._log: dict[str, list[Event]] = {}  # each commitment's events, recording order
         self._updates: dict[str, list[StatusUpdate]] = {}
         self._retractions: dict[str, list[Retraction]] = {}
         self._retracted_by: dict[str, Retraction] = {}
@@ -166,7 +168,7 @@ class Tracker:
         if commitment_id is None:
             return tuple(self._events)
         self[commitment_id]
-        return tuple(e for e in self._events if e.commitment_id == commitment_id)
+        return tuple(self._log.get(commitment_id, ()))
 
     def event(self, event_id: str) -> Event:
         """The update or retraction with that id."""
@@ -424,6 +426,7 @@ class Tracker:
         self._commitments[commitment.id] = commitment
         self._updates[commitment.id] = []
         self._retractions[commitment.id] = []
+        self._log[commitment.id] = []
 
     def _append(self, event: Event) -> None:
         self._apply(event)
@@ -432,6 +435,7 @@ class Tracker:
         cid = event.commitment_id
         self._events.append(event)
         self._events_by_id[event.id] = event
+        self._log[cid].append(event)
         if isinstance(event, StatusUpdate):
             self._updates[cid].append(event)
         else:
