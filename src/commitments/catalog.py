@@ -11,14 +11,12 @@ naming the JSON path) and all-or-nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import json
 import os
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from commitments.commitment import Commitment
@@ -250,11 +248,6 @@ def _policy_document(policy: DeadlinePolicy) -> dict[str, Any] | None:
 
 def to_document(tracker: Tracker) -> dict[str, Any]:
     """The tracker as a JSON-ready document."""
-    with _no_cyclic_gc():
-        return _to_document(tracker)
-
-
-def _to_document(tracker: Tracker) -> dict[str, Any]:
     unstructure = converter().unstructure
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -365,27 +358,6 @@ def _check_event(tracker: Tracker, event: Event, path: str) -> None:
 
 def from_document(document: object) -> Tracker:
     """Build a tracker from a document; raise `CatalogError` and build nothing if bad."""
-    with _no_cyclic_gc():
-        return _from_document(document)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many acyclic values.
-
-    A large catalog creates millions of objects; the collector would rescan the whole
-    growing heap again and again for cycles that values of the model never form.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _from_document(document: object) -> Tracker:
     if not isinstance(document, dict):
         raise CatalogError("$", f"expected an object, got {_json_type(document)}")
     extra = set(document) - _TOP_KEYS
