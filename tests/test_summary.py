@@ -280,3 +280,21 @@ class TestMigration:
         conn.close()
         assert row[0].split("\n")[1] == "in_progress"
         assert version == store_module.SCHEMA_VERSION
+
+
+def test_quick_append_takes_a_lone_sources_string_as_one(tmp_path):
+    """On the quick path too, sources="url" is one source."""
+    path = tmp_path / "t.db"
+    with cm.create_store(path) as store:
+        for c in commitments_():
+            store.add(c)
+    with cm.open_store(path, lazy=True) as store, store.transaction():
+        store.prepare(["solo"])
+        update = store.record(
+            "solo",
+            "in_progress",
+            on=dt.date(2024, 1, 5),
+            recorded_at=T1,
+            sources="https://x.test/a",
+        )
+    assert update.sources == (cm.Source(url="https://x.test/a"),)

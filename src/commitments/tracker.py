@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 
 from commitments.assessment import (
     Assessment,
@@ -220,7 +220,8 @@ class Tracker:
                 commitment,
                 status,
                 on=on,
-                sources=(*((source,) if source is not None else ()), *_source_list(sources)),
+                source=source,
+            sources=sources,
                 note=note,
                 party=party,
                 recorded_at=recorded_at,
@@ -263,7 +264,8 @@ class Tracker:
         status: Status | str,
         *,
         on: dt.date,
-        sources: Sequence[Source | str],
+        source: Source | str | None,
+        sources: Iterable[Source | str],
         note: str,
         party: str | None,
         recorded_at: dt.datetime | None,
@@ -284,7 +286,10 @@ class Tracker:
                 recorded_at=self._clock() if recorded_at is None else recorded_at,
                 party=party,
                 note=note,
-                sources=tuple(Source.coerce(s) for s in sources),
+                sources=tuple(
+                    Source.coerce(s)
+                    for s in (*((source,) if source is not None else ()), *_source_list(sources))
+                ),
                 reason=reason,
                 progress=progress,
             )
