@@ -221,7 +221,7 @@ class Tracker:
                 status,
                 on=on,
                 source=source,
-            sources=sources,
+                sources=sources,
                 note=note,
                 party=party,
                 recorded_at=recorded_at,
