@@ -5,6 +5,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import commitments as cm
 
@@ -283,3 +285,75 @@ class TestLinks:
         del doc["commitments"][0]["superseded_by"]
         t = cm.from_document(doc)
         assert t["b"].restates == ("a",)
+
+
+_JUNK = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.lists(st.text())
+)
+# Each field: plausible values, and near misses that only a mutation brings in.
+_SOURCE_FIELDS = {
+    "url": (st.just("https://x.test/a"), st.sampled_from(["a b", " https://x.test/b", " "])),
+    "title": (st.text(max_size=8), st.just(" padded ")),
+    "publisher": (st.just("Yonhap"), st.sampled_from([" Yonhap ", ""])),
+    "published_on": (st.just("2024-06-18"), st.sampled_from(["2024-6-18", "20240618"])),
+    "extra": (st.nothing(), st.just("x")),
+}
+_UPDATE_FIELDS = {
+    "id": (st.just("c:1"), st.just("")),
+    "commitment_id": (st.just("c"), st.just("")),
+    "status": (st.sampled_from(["fulfilled", "in_progress"]), st.just("done")),
+    "on": (st.just("2024-06-18"), st.sampled_from(["2024-06-31", "2024-06-18T00:00"])),
+    "recorded_at": (
+        st.sampled_from(["2024-06-18T09:00:00+09:00", "2024-06-18T09:00:00Z"]),
+        st.just("2024-06-18T09:00:00"),
+    ),
+    "party": (st.just("CN"), st.just("")),
+    "note": (st.text(max_size=8), st.just(" ")),
+    "reason": (st.just("blocked"), st.just("Not A Code")),
+    "progress": (st.nothing(), st.just({"done": 1, "total": 2, "unit": ""})),
+    "unknown": (st.nothing(), st.just("x")),
+}
+_REQUIRED = ("id", "commitment_id", "status", "on", "recorded_at")
+
+
+@st.composite
+def _mutated(draw, fields, required=()):
+    """A dict of plausible values, then up to two fields dropped, off by a little, or junk."""
+    doc = {}
+    for key, (good, _) in fields.items():
+        if (key in required or draw(st.booleans())) and not good.is_empty:
+            doc[key] = draw(good)
+    for key in draw(st.lists(st.sampled_from(sorted(fields)), max_size=2)):
+        change = draw(st.sampled_from(["drop", "near miss", "junk"]))
+        if change == "drop":
+            doc.pop(key, None)
+        elif change == "near miss":
+            doc[key] = draw(fields[key][1])
+        else:
+            doc[key] = draw(_JUNK)
+    return doc
+
+
+@st.composite
+def _update_documents(draw):
+    doc = draw(_mutated(_UPDATE_FIELDS, _REQUIRED))
+    if draw(st.integers(0, 3)):
+        doc["sources"] = draw(st.lists(_mutated(_SOURCE_FIELDS), max_size=3))
+    return {"type": "update", **doc}
+
+
+@given(raw=_update_documents())
+def test_quick_update_path_agrees_with_cattrs(raw):
+    """The cattrs-free path for plain updates builds exactly what cattrs builds, or nothing."""
+    from commitments import catalog  # noqa: PLC0415
+
+    body = {k: v for k, v in raw.items() if k != "type"}
+    try:
+        expected = catalog.converter().structure(body, cm.StatusUpdate)
+    except Exception:  # noqa: BLE001 - any refusal: the quick path must refuse too
+        expected = None
+    quick = catalog._plain_update(raw)
+    if quick is not None:
+        assert quick == expected
+    elif expected is not None:
+        assert "progress" in raw

@@ -26,6 +26,7 @@ from commitments.exceptions import CatalogError, CommitmentsError
 from commitments.history import knowledge_violation
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
+from commitments.source import Source
 from commitments.status import Status
 from commitments.tracker import Tracker
 from commitments.workflow import Workflow
@@ -429,9 +430,70 @@ def _expand_deadline_text(raw: object, path: str) -> object:
     return {**raw, "deadline": converter().unstructure(deadline)}
 
 
+_UPDATE_REQUIRED = frozenset({"type", "id", "commitment_id", "status", "on", "recorded_at"})
+_UPDATE_KEYS = _UPDATE_REQUIRED | {"party", "note", "sources", "reason"}
+_SOURCE_KEYS = frozenset({"url", "title", "publisher", "published_on"})
+
+
+def _plain_update(raw: dict[str, Any]) -> StatusUpdate | None:
+    """The common update (no progress), built without cattrs; None for anything else.
+
+    Loading a big catalog is mostly building updates and their sources, and cattrs'
+    generic dispatch is a third of that cost. This path applies the same hooks and
+    model validation; whatever it does not take, or finds wrong, goes the cattrs way,
+    which gives the same result or the detailed error.
+    """
+    keys = raw.keys()
+    if not (keys <= _UPDATE_KEYS and keys >= _UPDATE_REQUIRED):
+        return None
+    ident, commitment_id = raw["id"], raw["commitment_id"]
+    party, note, reason = raw.get("party"), raw.get("note", ""), raw.get("reason")
+    raw_sources = raw.get("sources", [])
+    if (
+        type(ident) is not str
+        or type(commitment_id) is not str
+        or type(note) is not str
+        or (party is not None and type(party) is not str)
+        or (reason is not None and type(reason) is not str)
+        or type(raw_sources) is not list
+    ):
+        return None
+    try:
+        sources = tuple([_plain_source(item) for item in raw_sources])
+        return StatusUpdate(
+            ident,
+            commitment_id,
+            _status(raw["status"], None),
+            _date(raw["on"], None),
+            _datetime(raw["recorded_at"], None),
+            party,
+            note,
+            sources,
+            reason,
+        )
+    except (TypeError, ValueError, CommitmentsError):
+        return None
+
+
+def _plain_source(raw: object) -> Source:
+    if type(raw) is not dict or not raw.keys() <= _SOURCE_KEYS:
+        raise TypeError
+    text = (raw.get("url"), raw.get("title"), raw.get("publisher"))
+    if any(value is not None and type(value) is not str for value in text):
+        raise TypeError
+    published_on = raw.get("published_on")
+    if published_on is not None:
+        published_on = _date(published_on, None)
+    return Source(*text, published_on)
+
+
 def _event_from(raw: object, path: str) -> Event:
     if not isinstance(raw, dict):
         raise CatalogError(path, f"expected an object, got {_json_type(raw)}")
+    if raw.get("type") == "update":
+        update = _plain_update(raw)
+        if update is not None:
+            return update
     body = dict(raw)
     kind = body.pop("type", None)
     if kind == "update":
