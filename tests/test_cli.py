@@ -76,6 +76,13 @@ class TestQueries:
         _, out, _ = run("due", "--store", db, "--as-of", "2024-11-10", "--within", "30d")
         assert "ndc" not in out
 
+    def test_negative_within_gets_its_own_message(self, db):
+        """`--within -3d` reaches the span check, not argparse's "expected one argument"."""
+        for args in (("--within", "-3d"), ("--within=-3d",)):
+            code, _, err = run("due", "--store", db, *args)
+            assert code == 2
+            assert "expected a span such as 30d or 4w, got '-3d'" in err
+
     def test_known_on_hides_later_recording(self, db):
         """`--known-on` before anything was recorded shows commitments as pledged."""
         _, out, _ = run(

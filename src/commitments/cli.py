@@ -1024,6 +1024,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value may look like a flag to argparse ("--within -3d"); joined to their
+# value before parsing, so the value reaches its own check and error message.
+_DASH_VALUE_OPTIONS = frozenset({"--within"})
+
+
+def _join_dash_values(argv: Sequence[str]) -> list[str]:
+    joined: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg in _DASH_VALUE_OPTIONS:
+            value = next(args, None)
+            if value is not None and value.startswith("-") and value[1:2].isdigit():
+                joined.append(f"{arg}={value}")
+                continue
+            joined.append(arg)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(arg)
+    return joined
+
+
 def run(
     argv: Sequence[str] | None = None,
     *,
@@ -1045,7 +1067,7 @@ def run(
     try:
         try:
             with contextlib.redirect_stdout(ctx.out):
-                args = parser.parse_args(argv)
+                args = parser.parse_args(_join_dash_values(sys.argv[1:] if argv is None else argv))
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0)
         if args.command is None:
