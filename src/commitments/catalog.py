@@ -19,6 +19,7 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from commitments._bulk import BULK_BYTES, BULK_OBJECTS, paused_gc
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
 from commitments.events import Event, Retraction, StatusUpdate
@@ -359,6 +360,20 @@ def _check_event(tracker: Tracker, event: Event, path: str) -> None:
 
 def from_document(document: object) -> Tracker:
     """Build a tracker from a document; raise `CatalogError` and build nothing if bad."""
+    big = isinstance(document, dict) and _records(document) >= BULK_OBJECTS
+    with paused_gc(bulk=big):
+        return _tracker_from(document)
+
+
+def _records(document: dict[str, Any]) -> int:
+    return sum(
+        len(part)
+        for part in (document.get("commitments"), document.get("events"))
+        if isinstance(part, list)
+    )
+
+
+def _tracker_from(document: object) -> Tracker:
     if not isinstance(document, dict):
         raise CatalogError("$", f"expected an object, got {_json_type(document)}")
     extra = set(document) - _TOP_KEYS
@@ -536,15 +551,16 @@ def dumps(tracker: Tracker, *, indent: int | None = 2) -> str:
 
 def loads(text: str | bytes) -> Tracker:
     """A tracker from a JSON string."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CatalogError(
-            "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise CatalogError("$", f"not valid UTF-8: {exc.reason}") from None
-    return from_document(document)
+    with paused_gc(bulk=len(text) >= BULK_BYTES):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CatalogError(
+                "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise CatalogError("$", f"not valid UTF-8: {exc.reason}") from None
+        return from_document(document)
 
 
 def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None = 2) -> None:
