@@ -138,6 +138,27 @@ class TestWrites:
             update = second.record("late", "stalled", on=DAY)
             assert update.id == "late:2"
 
+    def test_writer_between_the_two_reads_of_a_refresh(self, store_path, monkeypatch):
+        """A commitment and its update written mid-refresh never look like corruption."""
+        with cm.open_store(store_path) as reader, cm.open_store(store_path) as writer:
+            rows = cm.StoreTracker._rows
+            reads: list[str] = []
+
+            def rows_then_write(self, sql, params=()):
+                found = rows(self, sql, params)
+                if self is reader and not reads:
+                    reads.append(sql)
+                    writer.add(cm.Commitment(id="mid", title="Mid", made_on=DAY))
+                    writer.record("mid", "in_progress", on=DAY)
+                return found
+
+            monkeypatch.setattr(cm.StoreTracker, "_rows", rows_then_write)
+            reader.refresh()
+            assert reads
+            monkeypatch.undo()
+            reader.refresh()
+            assert reader.status("mid", as_of=DAY) is cm.Status.IN_PROGRESS
+
     def test_duplicate_event_id_in_store(self, store_path):
         """An explicit update id already in the store is refused as a duplicate."""
         with cm.open_store(store_path, lazy=True) as t, pytest.raises(cm.DuplicateError):

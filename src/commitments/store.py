@@ -24,6 +24,7 @@ from typing import Any, Self, overload
 
 import attrs
 
+from commitments._bulk import BULK_OBJECTS, paused_gc
 from commitments.assessment import Assessment, assess_timeline
 from commitments.catalog import (
     commitment_document,
@@ -684,22 +685,25 @@ class StoreTracker(Tracker):
     def load(self, ids: Iterable[str] | None = None) -> None:
         """Load every commitment (None) or those of `ids` that exist, with their events."""
         if ids is None:
-            rows = self._rows(
-                "SELECT seq, id, doc FROM commitments WHERE seq > ? ORDER BY seq",
-                (self._last_commitment,),
-            )
-            for seq, cid, doc in rows:
-                if cid not in self._commitments:
-                    super()._store_commitment(self._parse_commitment(seq, cid, doc))
-                self._last_commitment = seq
             # Coming from lazy mode, read from the start: known events are skipped.
             start = 0 if self._lazy else self._last_event
-            self._lazy = False
+            # Events first: a commitment is written before its events, so every event
+            # read here names a commitment that the second read sees, writers or not.
             events = self._rows(
                 f"SELECT {self._event_columns} FROM events WHERE seq > ? ORDER BY seq",  # noqa: S608
                 (start,),
             )
-            self._apply_rows(events)
+            rows = self._rows(
+                "SELECT seq, id, doc FROM commitments WHERE seq > ? ORDER BY seq",
+                (self._last_commitment,),
+            )
+            with paused_gc(bulk=len(rows) + len(events) >= BULK_OBJECTS):
+                for seq, cid, doc in rows:
+                    if cid not in self._commitments:
+                        super()._store_commitment(self._parse_commitment(seq, cid, doc))
+                    self._last_commitment = seq
+                self._lazy = False
+                self._apply_rows(events)
             return
         self.refresh()
         wanted = sorted({i for i in ids if i not in self._commitments})
