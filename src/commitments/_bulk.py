@@ -1,15 +1,14 @@
 """Building many long-lived objects at once, without the cyclic GC in the way.
 
-While a big catalog loads, CPython's cyclic garbage collector rescans the whole young
-heap every time it grows by a quarter, which cost more than building the objects. A
-load creates no reference cycles, so collecting during it finds nothing. `paused_gc`
-stops collection for the duration and then moves every object to the oldest
-generation: the heap is scanned once, at some later full collection, instead of many
-times while it grows.
+While a big catalog loads, CPython's cyclic garbage collector rescans the young heap
+over and over and the whole heap each time it grows by a quarter, which cost more than
+building the objects. A load creates no reference cycles, so those passes find
+nothing. `paused_gc` stops collection while a big load builds, then runs one full
+collection: the heap is scanned once, inside the load, and nothing is left for the
+program's next queries to pay.
 
-Only big loads do this. Moving objects to the oldest generation also moves a
-program's own young garbage there, where only a full collection frees it; done on
-every small load of a long-running program, that would let cyclic garbage pile up.
+Only big loads do this: a full collection scans the program's whole heap, which is
+worth it against the many passes of a big load but not for a small one.
 """
 
 from __future__ import annotations
@@ -27,7 +26,11 @@ BULK_BYTES = 4_000_000
 
 @contextlib.contextmanager
 def paused_gc(*, bulk: bool) -> Iterator[None]:
-    """No cyclic collection inside when `bulk`; a no-op otherwise, nested, or GC off."""
+    """No cyclic collection inside when `bulk`, one full collection after it.
+
+    A no-op when not `bulk`, when nested in another pause, or when the program has
+    switched the GC off itself.
+    """
     if not bulk or not gc.isenabled():
         yield
         return
@@ -35,7 +38,5 @@ def paused_gc(*, bulk: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        # freeze + unfreeze: every tracked object to the oldest generation, none lost.
-        gc.freeze()
-        gc.unfreeze()
         gc.enable()
+        gc.collect()
