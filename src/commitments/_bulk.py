@@ -8,7 +8,8 @@ collection: the heap is scanned once, inside the load, and nothing is left for t
 program's next queries to pay.
 
 Only big loads do this: a full collection scans the program's whole heap, which is
-worth it against the many passes of a big load but not for a small one.
+worth it against the many passes of a big load but not for a small one. The switch is
+process-wide, so other threads' garbage cycles also wait for the end of the load.
 """
 
 from __future__ import annotations
