@@ -5,7 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import commitments as cm
 from commitments.testing import TickingClock
@@ -14,6 +15,21 @@ from store_support import sample_tracker
 # `HYPOTHESIS_PROFILE=thorough pytest` runs every property with 1000 examples.
 settings.register_profile("thorough", max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _unicode_tables() -> None:
+    """On a fresh machine hypothesis builds its Unicode tables (about 1.5 s) on the first
+    draw of text; done once here, that time does not count against whichever test
+    comes first (and trip its too-slow health check)."""
+
+    @settings(max_examples=1, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.text(max_size=1))
+    def draw_text(_: str) -> None:
+        pass
+
+    draw_text()
+
 
 MADE = dt.date(2024, 5, 26)
 SEOUL = "Seoul summit bilateral meeting"
