@@ -252,20 +252,6 @@ def _timeline_from(cid: str, text: str) -> Timeline:
     )
 
 
-def _summary_from(events: int, head_doc: str, text: str) -> Summary:
-    head = _head_from(events, head_doc)
-    days, statuses, refs = [*text.split("\n", 2), ""][:3]
-    return Summary(
-        events=head.events,
-        tracks=head.tracks,
-        last=head.last,
-        newest=head.newest,
-        days=tuple(map(int, days.split(","))) if days else (),
-        statuses=tuple(map(_STATUSES.__getitem__, statuses.split(","))) if statuses else (),
-        refs=_Refs(refs),
-    )
-
-
 def _summary_row(commitment: Commitment, summary: Summary, last_seq: int) -> tuple[Any, ...]:
     text = _timeline_text(summary.days, summary.statuses, summary.refs)
     last_status = summary.statuses[-1] if summary.statuses else None
@@ -1019,14 +1005,6 @@ class StoreTracker(Tracker):
     def _parse_timeline(self, cid: str, text: str) -> Timeline:
         try:
             return _timeline_from(cid, text)
-        except (ValueError, TypeError, KeyError, RecursionError) as exc:
-            raise StoreError(
-                f"store {self.path!r} is corrupted: the summary of {cid!r}: {exc}"
-            ) from None
-
-    def _parse_summary(self, cid: str, events: int, head: str, text: str) -> Summary:
-        try:
-            return _summary_from(events, head, text)
         except (ValueError, TypeError, KeyError, RecursionError) as exc:
             raise StoreError(
                 f"store {self.path!r} is corrupted: the summary of {cid!r}: {exc}"
