@@ -73,8 +73,10 @@ def tracker(
     clock: TickingClock, two_plus_two: cm.Commitment, fta_phase_two: cm.Commitment
 ) -> cm.Tracker:
     t = cm.Tracker(clock=clock)
-    t.add(two_plus_two)
-    t.add(fta_phase_two)
+    # Added on the day they were pledged, as a tracker kept at the time would have them.
+    added = dt.datetime.combine(MADE, dt.time(12), tzinfo=dt.UTC)
+    t.add(two_plus_two, recorded_at=added)
+    t.add(fta_phase_two, recorded_at=added)
     return t
 
 

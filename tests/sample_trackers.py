@@ -39,7 +39,8 @@ def trilateral() -> cm.Tracker:
             areas=("trade",),
             deadline=cm.Deadline.by(dt.date(2025, 12, 31), "by the end of 2025"),
             sources=(source,),
-        )
+        ),
+        recorded_at=at(SEOUL),
     )
     t.add(
         cm.Commitment(
@@ -49,7 +50,8 @@ def trilateral() -> cm.Tracker:
             parties=("CN", "JP", "KR"),
             areas=("culture", "people"),
             deadline=cm.Deadline.window(dt.date(2025, 1, 1), dt.date(2025, 3, 31), "early 2025"),
-        )
+        ),
+        recorded_at=at(SEOUL),
     )
     t.add(
         cm.Commitment(
@@ -58,7 +60,8 @@ def trilateral() -> cm.Tracker:
             SEOUL,
             areas=("institutions",),
             deadline=cm.Deadline.by(dt.date(2024, 12, 31)),
-        )
+        ),
+        recorded_at=at(SEOUL),
     )
     t.add(
         cm.Commitment(
@@ -68,7 +71,8 @@ def trilateral() -> cm.Tracker:
             parties=("CN", "JP"),
             areas=("health", "people"),
             deadline=cm.Deadline.by(dt.date(2025, 3, 1)),
-        )
+        ),
+        recorded_at=at(SEOUL),
     )
     rec = t.record
     rec(

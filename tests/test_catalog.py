@@ -63,7 +63,7 @@ class TestRoundTrip:
     def test_recorded_at_offsets_survive(self, full):
         """Recorded-at times keep their instant and UTC offset."""
         again = cm.loads(cm.dumps(full))
-        first = again.events()[0]
+        first = again.events()[3]
         assert first.recorded_at == dt.datetime(2024, 6, 18, 11, 0, tzinfo=dt.UTC)
         assert first.recorded_at.utcoffset() == dt.timedelta(hours=9)
 
@@ -110,96 +110,113 @@ def refused(doc: object) -> cm.CatalogError:
     return info.value
 
 
+# The fixture's log: 0-2 add the three commitments; 3 and 4 are updates; 5 a retraction.
+ADDED, UPDATE, PARTIAL, RETRACTION = 0, 3, 4, 5
+
+
+def added(doc: dict, i: int) -> dict:
+    """The commitment of the i-th event of a version-2 document, an addition."""
+    assert doc["events"][i]["type"] == "added"
+    return doc["events"][i]["commitment"]
+
+
 class TestStrictLoading:
     def test_wrong_type_names_path(self, full):
         """A wrong type is refused with the JSON path of the field."""
         doc = document(full)
-        doc["commitments"][2]["deadline"]["latest"] = 20251231
+        added(doc, 2)["deadline"]["latest"] = 20251231
         err = refused(doc)
-        assert err.path == "$.commitments[2].deadline.latest"
+        assert err.path == "$.events[2].commitment.deadline.latest"
         assert "date" in err.problem
 
     def test_string_where_number_refused(self, full):
         """Numbers are not read from strings, nor strings from numbers."""
         doc = document(full)
-        doc["events"][1]["progress"]["done"] = "1"
-        assert refused(doc).path == "$.events[1].progress.done"
+        doc["events"][PARTIAL]["progress"]["done"] = "1"
+        assert refused(doc).path == f"$.events[{PARTIAL}].progress.done"
         doc = document(full)
-        doc["commitments"][0]["title"] = 5
-        assert refused(doc).path == "$.commitments[0].title"
+        added(doc, 0)["title"] = 5
+        assert refused(doc).path == "$.events[0].commitment.title"
 
     def test_unknown_key_refused(self, full):
         """Unknown keys are refused, at the top and inside records."""
         doc = document(full)
-        doc["commitments"][1]["colour"] = "red"
+        added(doc, 1)["colour"] = "red"
         err = refused(doc)
-        assert err.path == "$.commitments[1]"
+        assert err.path == "$.events[1].commitment"
         assert "colour" in str(err)
         doc = document(full)
         doc["extra"] = 1
         assert "extra" in str(refused(doc))
+        doc = document(full)
+        doc["commitments"] = []
+        assert "commitments" in str(refused(doc))  # version 2 carries additions as events
 
     def test_missing_required_field(self, full):
         """A missing required field is refused with its path."""
         doc = document(full)
-        del doc["events"][0]["on"]
+        del doc["events"][UPDATE]["on"]
         err = refused(doc)
-        assert err.path == "$.events[0].on"
+        assert err.path == f"$.events[{UPDATE}].on"
         assert "missing" in err.problem
+        doc = document(full)
+        del doc["events"][0]["recorded_at"]
+        assert refused(doc).path == "$.events[0].recorded_at"
 
     def test_model_rules_apply(self, full):
         """The model's own checks run on load, with the path of the record."""
         doc = document(full)
-        doc["commitments"][0]["deadline"] = {
+        added(doc, 0)["deadline"] = {
             "text": "x",
             "earliest": "2024-07-01",
             "latest": "2024-06-01",
         }
         err = refused(doc)
-        assert err.path.startswith("$.commitments[0]")
+        assert err.path.startswith("$.events[0].commitment")
         assert "starts after it ends" in str(err)
 
     def test_naive_recorded_at_refused(self, full):
         """Recorded-at times without a UTC offset are refused."""
-        doc = document(full)
-        doc["events"][0]["recorded_at"] = "2024-06-18T20:00:00"
-        err = refused(doc)
-        assert err.path == "$.events[0].recorded_at"
-        assert "offset" in str(err)
+        for i in (ADDED, UPDATE):
+            doc = document(full)
+            doc["events"][i]["recorded_at"] = "2024-06-18T20:00:00"
+            err = refused(doc)
+            assert err.path == f"$.events[{i}].recorded_at"
+            assert "offset" in str(err)
 
     def test_bad_status_value(self, full):
         """An unknown status is refused, listing the allowed ones."""
         doc = document(full)
-        doc["events"][0]["status"] = "done"
+        doc["events"][UPDATE]["status"] = "done"
         err = refused(doc)
-        assert err.path == "$.events[0].status"
+        assert err.path == f"$.events[{UPDATE}].status"
         assert "fulfilled" in str(err)
 
     def test_references_checked(self, full):
         """Events must name known commitments and earlier updates; links known ids."""
         doc = document(full)
-        doc["events"][0]["commitment_id"] = "ghost"
-        assert refused(doc).path == "$.events[0].commitment_id"
+        doc["events"][UPDATE]["commitment_id"] = "ghost"
+        assert refused(doc).path == f"$.events[{UPDATE}].commitment_id"
         doc = document(full)
-        doc["events"][2]["update_id"] = "ghost:1"
-        assert refused(doc).path == "$.events[2].update_id"
+        doc["events"][RETRACTION]["update_id"] = "ghost:1"
+        assert refused(doc).path == f"$.events[{RETRACTION}].update_id"
         doc = document(full)
-        doc["commitments"][2]["restates"] = ["ghost"]
-        assert refused(doc).path == "$.commitments[2].restates[0]"
+        added(doc, 2)["restates"] = ["ghost"]
+        assert refused(doc).path == "$.events[2].commitment.restates[0]"
 
     def test_duplicate_ids_refused(self, full):
         """Commitment ids and event ids are unique in a document."""
         doc = document(full)
-        doc["commitments"][1]["id"] = doc["commitments"][0]["id"]
-        assert refused(doc).path == "$.commitments[1].id"
+        added(doc, 1)["id"] = added(doc, 0)["id"]
+        assert refused(doc).path == "$.events[1].commitment.id"
         doc = document(full)
-        doc["events"][1]["id"] = doc["events"][0]["id"]
-        assert refused(doc).path == "$.events[1].id"
+        doc["events"][PARTIAL]["id"] = doc["events"][UPDATE]["id"]
+        assert refused(doc).path == f"$.events[{PARTIAL}].id"
 
     def test_forbidden_history_refused(self, full):
         """A history the workflow forbids is refused, pointing at the bad event."""
         doc = document(full)
-        extra = copy.deepcopy(doc["events"][1])
+        extra = copy.deepcopy(doc["events"][PARTIAL])
         extra.update(
             id="late",
             on="2025-02-01",
@@ -211,8 +228,8 @@ class TestStrictLoading:
         extra.pop("reason")
         doc["events"].append(extra)
         err = refused(doc)
-        assert err.path == "$.events[3].status"
-        assert "partially_fulfilled -> in_progress" in str(err)
+        assert err.path == "$.events[6].status"
+        assert "from partially_fulfilled to in_progress" in str(err)
 
     def test_schema_version_checked(self, full):
         """A document of another schema version is refused."""
@@ -253,7 +270,8 @@ class TestDeadlineText:
         }
         deadline = cm.from_document(doc)["two-plus-two"].deadline
         assert deadline == cm.Deadline(D(2024, 6, 11), D(2024, 6, 20), "in mid-June")
-        written = json.loads(cm.dumps(cm.from_document(doc)))["commitments"][0]["deadline"]
+        written = json.loads(cm.dumps(cm.from_document(doc)))["events"][0]["commitment"]
+        written = written["deadline"]
         assert written == {"text": "in mid-June", "earliest": "2024-06-11", "latest": "2024-06-20"}
 
     def test_unreadable_text_names_the_path(self):

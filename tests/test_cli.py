@@ -84,12 +84,17 @@ class TestQueries:
             assert "expected a span such as 30d or 4w, got '-3d'" in err
 
     def test_known_on_hides_later_recording(self, db):
-        """`--known-on` before anything was recorded shows commitments as pledged."""
+        """`--known-on` before anything was recorded shows no commitment at all."""
         _, out, _ = run(
             "status", "--store", db, "--as-of", "2024-10-01", "--known-on", "2024-05-31",
             "--format", "json",
         )  # fmt: skip
-        assert {r["status"] for r in json.loads(out)["commitments"]} == {"pledged"}
+        assert json.loads(out)["commitments"] == []
+        _, out, _ = run(
+            "status", "--store", db, "--as-of", "2024-10-01", "--known-on", "2024-06-01",
+            "--format", "json",
+        )  # fmt: skip
+        assert len(json.loads(out)["commitments"]) == 3
 
     def test_fulfilled_and_show(self, db):
         """`fulfilled` lists fulfilled ones; `show` gives the timeline with sources."""
@@ -97,8 +102,9 @@ class TestQueries:
         code, out, _ = run("show", "ndc", "--store", db, "--format", "json")
         doc = json.loads(out)
         assert code == 0
-        assert [e["id"] for e in doc["events"]] == ["ndc:1", "ndc:2"]
-        assert doc["events"][0]["sources"] == ["https://example.org/a"]
+        assert [e["id"] for e in doc["events"]] == ["ndc:0", "ndc:1", "ndc:2"]
+        assert [e["type"] for e in doc["events"]] == ["added", "update", "update"]
+        assert doc["events"][1]["sources"] == ["https://example.org/a"]
         text = run("show", "fund", "--store", db)[1]
         assert "retracted by fund:3" in text
 
@@ -199,7 +205,7 @@ class TestBatch:
         )
         assert run("record", "--batch", str(path), "--store", db)[0] == 0
         with cm.open_store(db) as t:
-            assert [e.status for e in t.events("fund-2")] == [
+            assert [u.status for u in t.history("fund-2")] == [
                 cm.Status.IN_PROGRESS,
                 cm.Status.STALLED,
             ]

@@ -21,7 +21,8 @@ YEARLY_2008 = "DTSTART:20080101T000000\nRRULE:FREQ=YEARLY"
 def tracker(*commitments: cm.Commitment, **kwargs) -> cm.Tracker:
     t = cm.Tracker(clock=lambda: NOW, **kwargs)
     for c in commitments:
-        t.add(c)
+        # Recorded on the day it was made, as a tracker kept at the time would have it.
+        t.add(c, recorded_at=dt.datetime.combine(c.made_on, dt.time(0), tzinfo=dt.UTC))
     return t
 
 
@@ -426,7 +427,7 @@ class TestCatalog:
         assert again["summit"] == t["summit"]
         assert cm.dumps(again) == text
         document = cm.to_document(t)
-        assert document["commitments"][0]["recurrence"] == {
+        assert document["events"][0]["commitment"]["recurrence"] == {
             "text": "every year from 2008",
             "rule": YEARLY_2008,
         }
@@ -434,7 +435,7 @@ class TestCatalog:
     def test_plain_commitments_have_no_recurrence_key(self):
         """A commitment without recurrence writes no recurrence key."""
         t = tracker(cm.Commitment("a", "t", D(2020, 1, 1)))
-        assert "recurrence" not in cm.to_document(t)["commitments"][0]
+        assert "recurrence" not in cm.to_document(t)["events"][0]["commitment"]
 
     @pytest.mark.parametrize(
         ("recurrence", "message"),

@@ -31,7 +31,7 @@ class TestIntegrity:
     def test_ids_unique(self):
         """Commitment and event ids are unique in the file itself."""
         doc = json.loads(seed_catalog_text())
-        commitment_ids = [c["id"] for c in doc["commitments"]]
+        commitment_ids = [e["commitment"]["id"] for e in doc["events"] if e["type"] == "added"]
         event_ids = [e["id"] for e in doc["events"]]
         assert len(commitment_ids) == len(set(commitment_ids))
         assert len(event_ids) == len(set(event_ids))
@@ -45,6 +45,8 @@ class TestIntegrity:
     def test_every_update_has_a_source_url(self, seeds):
         """No update without a source URL."""
         for e in seeds.events():
+            if isinstance(e, cm.Addition):
+                continue
             assert isinstance(e, cm.StatusUpdate)
             assert e.sources, e.id
             assert all(s.url and s.url.startswith("http") for s in e.sources), e.id
@@ -74,6 +76,8 @@ class TestIntegrity:
     def test_known_on_never_before_the_event(self, seeds):
         """Updates are recorded on or after the day before they take effect."""
         for e in seeds.events():
+            if isinstance(e, cm.Addition):
+                continue
             assert isinstance(e, cm.StatusUpdate)
             assert e.recorded_at.date() >= e.on - dt.timedelta(days=1)
 

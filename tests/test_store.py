@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import store as store_module
+from old_stores import write_store
 from store_support import python, sample_tracker, spawn
 
 DAY = dt.date(2024, 6, 1)
@@ -64,12 +65,24 @@ class TestRoundTrip:
         assert python("-c", code)[1].strip() == "ok"
 
     def test_lazy_store_loads_on_demand(self, store_path):
-        """A lazy store loads only what is named, and answers as the full one does."""
+        """A lazy store loads what is named, and answers as the full one does."""
         with cm.open_store(store_path, lazy=True) as t:
-            assert len(t) == 0
             assert t.status("ndc", as_of=DAY) == cm.open_store(store_path).status("ndc", as_of=DAY)
-            assert len(t) == 1
             assert t.event("fund:1").commitment_id == "fund"
+
+    def test_lazy_store_answers_for_the_whole_store(self, store_path):
+        """Collection-wide questions on a lazy store answer for every stored commitment."""
+        with cm.open_store(store_path) as full:
+            expected = (len(full), cm.dumps(full), [c.id for c in full.overdue(as_of=DAY)])
+        for ask in ("len", "dumps", "overdue"):
+            with cm.open_store(store_path, lazy=True) as t:
+                t.status("fund", as_of=DAY)  # one commitment loaded
+                if ask == "len":
+                    assert len(t) == expected[0]
+                elif ask == "dumps":
+                    assert cm.dumps(t) == expected[1]
+                else:
+                    assert [c.id for c in t.overdue(as_of=DAY)] == expected[2]
 
     def test_select_ids_filters_on_deadlines(self, store_path):
         """select_ids keeps commitments whose latest deadline date lies in the bounds."""
@@ -126,7 +139,8 @@ class TestWrites:
             first.record("fund-2", "fulfilled", on=dt.date(2024, 5, 1))
             with pytest.raises(cm.TransitionError, match="fulfilled"):
                 second.record("fund-2", "in_progress", on=dt.date(2024, 5, 2))
-            assert [e.status for e in second.events("fund-2")] == [cm.Status.FULFILLED]
+            statuses = [e.status for e in second.events("fund-2") if isinstance(e, cm.StatusUpdate)]
+            assert statuses == [cm.Status.FULFILLED]
 
     def test_catch_up_sees_other_writers(self, store_path):
         """A tracker picks up another process's updates before its own write and on refresh."""
@@ -235,15 +249,15 @@ class TestBadFiles:
 
     def test_forward_migration(self, store_path, monkeypatch):
         """An older store is migrated forward in one transaction when opened."""
-        monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
+        monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
         monkeypatch.setattr(
             store_module,
             "MIGRATIONS",
-            {2: lambda conn: conn.execute("CREATE TABLE notes (x TEXT) STRICT")},
+            {3: lambda conn: conn.execute("CREATE TABLE notes (x TEXT) STRICT")},
         )
         cm.open_store(store_path).close()
         conn = sqlite3.connect(store_path)
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
         assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
         conn.close()
 
@@ -299,7 +313,7 @@ class TestConcurrency:
         outputs = [p.communicate(timeout=120) for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
         with cm.open_store(path) as t:
-            ids = {e.id for e in t.events()}
+            ids = {e.id for e in t.events() if isinstance(e, cm.StatusUpdate)}
         assert ids == {f"w{w}-{i}" for w in range(4) for i in range(500)}
 
     def test_racing_terminal_updates_one_wins(self, tmp_path):
@@ -309,7 +323,7 @@ class TestConcurrency:
         outcomes = [p.communicate(timeout=60)[0].split()[0] for p in procs]
         assert sorted(outcomes) == ["recorded", "refused", "refused", "refused"]
         with cm.open_store(path) as t:
-            assert len(t.events("race")) == 1
+            assert len(t.history("race")) == 1
 
 
 class TestCrashSafety:
@@ -326,8 +340,9 @@ class TestCrashSafety:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
         with cm.open_store(path) as t:
-            stored = [e.id for e in t.events()]
-            assert all(e.note == "x" * 2000 for e in t.events())
+            updates = [e for e in t.events() if isinstance(e, cm.StatusUpdate)]
+            stored = [e.id for e in updates]
+            assert all(e.note == "x" * 2000 for e in updates)
         assert stored[: len(acknowledged)] == acknowledged
         assert len(stored) <= len(acknowledged) + 1
 
@@ -383,4 +398,46 @@ class TestCatalogFuzz:
             loaded = cm.loads(data)
         except cm.CommitmentsError:
             return
-        assert json.loads(cm.dumps(loaded))["schema_version"] == 1
+        assert json.loads(cm.dumps(loaded))["schema_version"] == 2
+
+
+def v1_document(tracker: cm.Tracker) -> dict:
+    """`tracker` as a version-1 catalog: commitments apart, events without additions."""
+    doc = cm.to_document(tracker)
+    events = doc.pop("events")
+    doc["schema_version"] = 1
+    doc["commitments"] = [e["commitment"] for e in events if e["type"] == "added"]
+    doc["events"] = [e for e in events if e["type"] != "added"]
+    return doc
+
+
+class TestMigrations:
+    @pytest.mark.parametrize("version", [1, 2])
+    def test_old_store_reads_as_its_catalog(self, tmp_path, version):
+        """A schema-1 or -2 store migrates to the log of additions and events that the
+        same history gives as a version-1 catalog: additions dated by the same rule."""
+        path = tmp_path / "old.db"
+        write_store(path, sample_tracker(), version=version)
+        expected = cm.from_document(v1_document(sample_tracker()))
+        with cm.open_store(path) as store:
+            assert cm.dumps(store) == cm.dumps(expected)
+            ndc = store.events("ndc")[0]
+            assert isinstance(ndc, cm.Addition)
+            # Made on 10 January 2024, before its first update was recorded (T0).
+            assert ndc.recorded_at == dt.datetime(2024, 1, 10, tzinfo=dt.UTC)
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+        kinds = [row[0] for row in conn.execute("SELECT type FROM events ORDER BY seq")]
+        conn.close()
+        assert kinds[:3] == ["added", "added", "added"]
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"), sqlite3.connect(path) as c:
+            c.execute("UPDATE events SET doc = '{}' WHERE seq = 1")
+
+    def test_migrated_store_takes_amendments(self, tmp_path):
+        """After the migration the store records amendments like a new one."""
+        path = tmp_path / "old.db"
+        write_store(path, sample_tracker(), version=2)
+        with cm.open_store(path) as store:
+            store.amend("fund", title="Fund the facility in full", reason="typo")
+        with cm.open_store(path) as store:
+            assert store["fund"].title == "Fund the facility in full"

@@ -15,6 +15,7 @@ import commitments as cm
 from commitments import store as store_module
 from commitments.history import build_timeline, effective_updates, knowledge_violation
 from commitments.summary import appended, check_appended, comes_last, summarize
+from old_stores import write_store
 
 MADE = dt.date(2024, 1, 1)
 T0 = dt.datetime(2024, 1, 1, 12, tzinfo=dt.UTC)
@@ -220,7 +221,7 @@ class TestStoreSummaries:
                 pass
         conn = sqlite3.connect(path)
         after = conn.execute("SELECT * FROM summaries ORDER BY commitment_id").fetchall()
-        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        events = conn.execute("SELECT count(*) FROM events WHERE type = 'update'").fetchone()[0]
         conn.close()
         assert after == before
         assert events == 1
@@ -265,12 +266,7 @@ class TestMigration:
             tracker.add(c)
         tracker.record("solo", "in_progress", on=dt.date(2024, 1, 5), recorded_at=T1)
         tracker.record("pair", "stalled", on=dt.date(2024, 1, 6), party="A", recorded_at=T1)
-        cm.create_store(path, tracker).close()
-        conn = sqlite3.connect(path)
-        conn.execute("DROP TABLE summaries")
-        conn.execute("PRAGMA user_version=1")
-        conn.commit()
-        conn.close()
+        write_store(path, tracker, version=1)
         with cm.open_store(path, lazy=True) as store:
             got = store.overdue_assessments(as_of=dt.date(2024, 3, 1))
         assert [a.commitment_id for a in got] == ["solo", "pair"]

@@ -22,13 +22,14 @@ from commitments.compliance import (
 )
 from commitments.crosswalk import G7_FINAL, G7_INTERIM, POLITIFACT, Crosswalk
 from commitments.deadline import Deadline
-from commitments.events import Progress, Retraction, StatusUpdate
+from commitments.events import AMENDABLE, Addition, Amendment, Progress, Retraction, StatusUpdate
 from commitments.exceptions import (
     CatalogError,
     CommitmentsError,
     DeadlineError,
     DuplicateError,
     MissingExtraError,
+    NotYetKnownError,
     NotYetMadeError,
     RecurrenceError,
     StoreError,
@@ -45,7 +46,8 @@ from commitments.recurrence import Occurrence, Recurrence
 from commitments.seeds import seed_catalog
 from commitments.source import Source
 from commitments.status import OPEN_STATUSES, Status
-from commitments.tracker import Tracker
+from commitments.tracker import UNCHANGED, Tracker
+from commitments.versions import Versions
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
 if typing.TYPE_CHECKING:
@@ -69,12 +71,16 @@ def __getattr__(name: str) -> typing.Any:  # noqa: ANN401 - lazily imported obje
 
 
 __all__ = [
+    "AMENDABLE",
     "DEFAULT_WORKFLOW",
     "G7_FINAL",
     "G7_INTERIM",
     "G7_SCORING",
     "OPEN_STATUSES",
     "POLITIFACT",
+    "UNCHANGED",
+    "Addition",
+    "Amendment",
     "Assessment",
     "BreakAfter",
     "CatalogError",
@@ -89,6 +95,7 @@ __all__ = [
     "DuplicateError",
     "KeepOpen",
     "MissingExtraError",
+    "NotYetKnownError",
     "NotYetMadeError",
     "Occurrence",
     "Progress",
@@ -109,6 +116,7 @@ __all__ = [
     "UnknownEventError",
     "UpdateError",
     "ValidationError",
+    "Versions",
     "Workflow",
     "WorkflowError",
     "__version__",

@@ -11,6 +11,11 @@ Rules (inclusive bounds throughout):
 - `late_by`: whole days from deadline.latest to `fulfilled_on`, 0 when on time; None
   when not fulfilled or there is no latest date.
 
+Amended commitments (see `commitments.versions`): every rule reads the commitment as
+it stood on D (its deadline, parties, recurrence), except `late_by`, which counts
+from the latest date of the deadline in force on the day of fulfilment. A revision
+made after the old deadline passed leaves the pledge overdue between the two.
+
 Recurring commitments (see `commitments.recurrence`) have periods instead of a deadline:
 
 - `overdue`: the status on D is open and the latest period that ended before D was
@@ -35,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from commitments.commitment import Commitment
+from commitments.deadline import Deadline
 from commitments.events import Retraction, StatusUpdate
 from commitments.exceptions import NotYetMadeError, ValidationError
 from commitments.history import (
@@ -48,14 +54,17 @@ from commitments.history import (
 from commitments.policy import KEEP_OPEN, DeadlinePolicy
 from commitments.recurrence import Occurrence
 from commitments.status import Status
+from commitments.versions import Versions
 
 
 @attrs.frozen
 class Assessment:
     """A commitment's standing on `as_of`, as known on `known_on` (None: all recorded).
 
-    `status` is after the deadline policy; `recorded_status` is what the history says
-    (the two differ only when `by_policy`).
+    `commitment` is the commitment as it stood on `as_of`. `status` is after the
+    deadline policy; `recorded_status` is what the history says (the two differ only
+    when `by_policy`). `deadline` is the deadline in force on `as_of`,
+    `original_deadline` the first one (as added, with corrections).
     """
 
     commitment: Commitment
@@ -74,6 +83,23 @@ class Assessment:
     by_policy: bool = False
     missed_periods: int | None = None
     streak: int | None = None
+    original_deadline: Deadline | None = attrs.field(
+        default=attrs.Factory(lambda self: self.commitment.deadline, takes_self=True)
+    )
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """The deadline in force on `as_of`."""
+        return self.commitment.deadline
+
+    def __repr__(self) -> str:
+        flags = [f for f in ("overdue", "due") if getattr(self, f)]
+        if self.late_by:
+            flags.append(f"{self.late_by} days late")
+        shown = f"{self.status.value}{' (by policy)' if self.by_policy else ''}"
+        extra = f", {', '.join(flags)}" if flags else ""
+        known = "" if self.known_on is None else f" known on {self.known_on}"
+        return f"<Assessment {self.commitment.id} on {self.as_of}{known}: {shown}{extra}>"
 
     @property
     def commitment_id(self) -> str:
@@ -164,8 +190,13 @@ def assess_timeline(
     party_statuses: Mapping[str, Status] | None = None,
     *,
     policy: DeadlinePolicy = KEEP_OPEN,
+    versions: Versions | None = None,
 ) -> Assessment:
-    """Assess from a prebuilt timeline (the tracker caches them)."""
+    """Assess from a prebuilt timeline (the tracker caches them).
+
+    `commitment` is the version in force on `as_of`; `versions` all of them, when it
+    was amended.
+    """
     check_made(commitment, as_of)
     index = timeline.index_on(as_of)
     recorded = timeline.statuses[index] if index >= 0 else Status.PLEDGED
@@ -179,7 +210,7 @@ def assess_timeline(
     late_by = None
     if status is Status.FULFILLED:
         fulfilled_on = timeline.run_start(index)
-        deadline = commitment.deadline
+        deadline = (commitment if versions is None else versions.at(fulfilled_on)).deadline
         if deadline is not None and deadline.latest is not None:
             late_by = max(0, (fulfilled_on - deadline.latest).days)
     return Assessment(
@@ -197,6 +228,7 @@ def assess_timeline(
         by_policy=by_policy,
         missed_periods=None if commitment.recurrence is None else sum(p.missed for p in periods),
         streak=None if commitment.recurrence is None else streak(periods, as_of),
+        original_deadline=(commitment if versions is None else versions.original).deadline,
     )
 
 

@@ -1,12 +1,19 @@
 """Catalog documents: a tracker as versioned JSON, and back, without loss.
 
-The document is `{"schema_version": 1, "workflow": {...}, "policy": {...},
-"commitments": [...], "events": [...]}`; events keep recording order and carry
-`"type": "update"` or `"type": "retraction"`. `policy` is optional (absent: keep-open)
-and written only when it is not the default, e.g. `{"kind": "break_after", "days": 100}`.
-A commitment's recurrence is `{"text": ..., "rule": <RFC 5545 text>}`. Loading is
-strict (unknown keys, wrong types and missing required fields raise `CatalogError`
-naming the JSON path) and all-or-nothing.
+The document is `{"schema_version": 2, "workflow": {...}, "policy": {...},
+"events": [...]}`: the whole log in recording order, each event with a `"type"`:
+`"added"` (with the `commitment` as added), `"amendment"` (with its `changes`),
+`"update"` or `"retraction"`. `policy` is optional (absent: keep-open) and written only
+when it is not the default, e.g. `{"kind": "break_after", "days": 100}`. A commitment's
+recurrence is `{"text": ..., "rule": <RFC 5545 text>}`.
+
+Version 1 documents (`"commitments": [...]` and events without additions) still load:
+having no time of addition, each commitment is taken as recorded at 00:00 UTC on the
+day it was made, or at its first event's `recorded_at` if that is earlier.
+
+Loading is strict (unknown keys, wrong types and missing required fields raise
+`CatalogError` naming the JSON path), goes through `Tracker.extend` (the rules of
+`add`, `amend`, `record` and `retract`), and is all-or-nothing.
 """
 
 from __future__ import annotations
@@ -22,9 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from commitments._bulk import BULK_BYTES, BULK_OBJECTS, paused_gc
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
-from commitments.events import Event, Retraction, StatusUpdate
+from commitments.events import AMENDABLE, Addition, Amendment, Event, Retraction, StatusUpdate
 from commitments.exceptions import CatalogError, CommitmentsError
-from commitments.history import knowledge_violation
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
 from commitments.source import Source
@@ -32,8 +38,9 @@ from commitments.status import Status
 from commitments.tracker import Tracker
 from commitments.workflow import Workflow
 
-SCHEMA_VERSION = 1
-_TOP_KEYS = frozenset({"schema_version", "workflow", "policy", "commitments", "events"})
+SCHEMA_VERSION = 2
+_TOP_KEYS = frozenset({"schema_version", "workflow", "policy", "events"})
+_TOP_KEYS_V1 = frozenset({"schema_version", "workflow", "policy", "commitments", "events"})
 
 T = TypeVar("T")
 
@@ -232,7 +239,34 @@ def _workflow_document(workflow: Workflow) -> dict[str, Any]:
 
 
 def _event_document(event: Event) -> dict[str, Any]:
-    doc: dict[str, Any] = converter().unstructure(event)
+    unstructure = converter().unstructure
+    if isinstance(event, Addition):
+        doc: dict[str, Any] = {
+            "type": "added",
+            "id": event.id,
+            "recorded_at": event.recorded_at.isoformat(),
+        }
+        if event.recorded_by is not None:
+            doc["recorded_by"] = event.recorded_by
+        doc["commitment"] = unstructure(event.commitment)
+        return doc
+    if isinstance(event, Amendment):
+        doc = {
+            "type": "amendment",
+            "id": event.id,
+            "commitment_id": event.commitment_id,
+            "changes": {k: unstructure(v, _FIELD_TYPES[k]) for k, v in event.changes.items()},
+            "reason": event.reason,
+            "recorded_at": event.recorded_at.isoformat(),
+        }
+        if event.on is not None:
+            doc["on"] = event.on.isoformat()
+        if event.sources:
+            doc["sources"] = unstructure(event.sources)
+        if event.recorded_by is not None:
+            doc["recorded_by"] = event.recorded_by
+        return doc
+    doc = unstructure(event)
     kind = "update" if isinstance(event, StatusUpdate) else "retraction"
     return {"type": kind, **doc}
 
@@ -250,7 +284,6 @@ def _policy_document(policy: DeadlinePolicy) -> dict[str, Any] | None:
 
 def to_document(tracker: Tracker) -> dict[str, Any]:
     """The tracker as a JSON-ready document."""
-    unstructure = converter().unstructure
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "workflow": _workflow_document(tracker.workflow),
@@ -258,7 +291,6 @@ def to_document(tracker: Tracker) -> dict[str, Any]:
     policy = _policy_document(tracker.policy)
     if policy is not None:
         document["policy"] = policy
-    document["commitments"] = [unstructure(c) for c in tracker]
     document["events"] = [_event_document(e) for e in tracker.events()]
     return document
 
@@ -319,45 +351,6 @@ def _workflow_from(data: object) -> Workflow:
         raise CatalogError(path, str(exc)) from None
 
 
-def _check_event(tracker: Tracker, event: Event, path: str) -> None:
-    if event.id in tracker._events_by_id:  # noqa: SLF001
-        raise CatalogError(f"{path}.id", f"event id {event.id!r} is used twice")
-    if event.commitment_id not in tracker:
-        raise CatalogError(f"{path}.commitment_id", f"unknown commitment {event.commitment_id!r}")
-    commitment = tracker[event.commitment_id]
-    if isinstance(event, Retraction):
-        target = tracker._events_by_id.get(event.update_id)  # noqa: SLF001
-        if not isinstance(target, StatusUpdate) or target.commitment_id != event.commitment_id:
-            raise CatalogError(
-                f"{path}.update_id",
-                f"{event.update_id!r} is not an earlier update of {event.commitment_id}",
-            )
-        if event.update_id in tracker._retracted_by:  # noqa: SLF001
-            raise CatalogError(f"{path}.update_id", f"{event.update_id} is retracted twice")
-        if event.recorded_at < target.recorded_at:
-            raise CatalogError(
-                f"{path}.recorded_at", f"the retraction precedes the update {target.id}"
-            )
-        return
-    if event.status not in tracker.workflow.transitions:
-        raise CatalogError(
-            f"{path}.status", f"status {event.status} is not in workflow {tracker.workflow.name!r}"
-        )
-    if event.on < commitment.made_on:
-        raise CatalogError(
-            f"{path}.on",
-            f"{event.on} precedes {commitment.id}, made on {commitment.made_on}",
-        )
-    if (event.on - event.recorded_at.astimezone(dt.UTC).date()).days > 1:
-        raise CatalogError(f"{path}.on", "takes effect more than a day after it was recorded")
-    if event.party is not None and event.party not in commitment.parties:
-        raise CatalogError(
-            f"{path}.party",
-            f"unknown party {event.party!r}; {commitment.id}'s parties are "
-            f"{', '.join(commitment.parties) or 'none'}",
-        )
-
-
 def from_document(document: object) -> Tracker:
     """Build a tracker from a document; raise `CatalogError` and build nothing if bad."""
     big = isinstance(document, dict) and _records(document) >= BULK_OBJECTS
@@ -376,52 +369,71 @@ def _records(document: dict[str, Any]) -> int:
 def _tracker_from(document: object) -> Tracker:
     if not isinstance(document, dict):
         raise CatalogError("$", f"expected an object, got {_json_type(document)}")
-    extra = set(document) - _TOP_KEYS
+    version = document.get("schema_version")
+    if version not in (1, SCHEMA_VERSION):
+        raise CatalogError(
+            "$.schema_version",
+            f"unsupported schema version {version!r}; this library reads versions 1 and "
+            f"{SCHEMA_VERSION}",
+        )
+    allowed = _TOP_KEYS if version == SCHEMA_VERSION else _TOP_KEYS_V1
+    extra = set(document) - allowed
     if extra:
         raise CatalogError(
             "$",
-            f"unknown field(s) {', '.join(sorted(extra))}; allowed: {', '.join(sorted(_TOP_KEYS))}",
-        )
-    version = document.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise CatalogError(
-            "$.schema_version",
-            f"unsupported schema version {version!r}; this library reads version {SCHEMA_VERSION}",
+            f"unknown field(s) {', '.join(sorted(extra))}; allowed: {', '.join(sorted(allowed))}",
         )
     workflow = _workflow_from(document["workflow"]) if "workflow" in document else None
     policy = _policy_from(document["policy"]) if "policy" in document else None
     tracker = Tracker(workflow, policy=policy)
-    commitments = document.get("commitments", [])
-    events = document.get("events", [])
-    for key, value in (("commitments", commitments), ("events", events)):
-        if not isinstance(value, list):
-            raise CatalogError(f"$.{key}", f"expected an array, got {_json_type(value)}")
-    for i, raw in enumerate(commitments):
+    raw_events = document.get("events", [])
+    if not isinstance(raw_events, list):
+        raise CatalogError("$.events", f"expected an array, got {_json_type(raw_events)}")
+    paths = [f"$.events[{i}]" for i in range(len(raw_events))]
+    events = [_event_from(raw, path) for raw, path in zip(raw_events, paths, strict=True)]
+    if version == 1:
+        raw_commitments = document.get("commitments", [])
+        if not isinstance(raw_commitments, list):
+            raise CatalogError(
+                "$.commitments", f"expected an array, got {_json_type(raw_commitments)}"
+            )
+        additions = _v1_additions(raw_commitments, events)
+        paths = [f"$.commitments[{i}]" for i in range(len(additions))] + paths
+        events = [*additions, *events]
+    try:
+        tracker.extend(events)
+    except CommitmentsError as exc:
+        index = exc.index if exc.index is not None and 0 <= exc.index < len(paths) else None
+        path = "$.events" if index is None else paths[index]
+        field = exc.field
+        if field is not None and version == 1 and path.startswith("$.commitments"):
+            field = field.removeprefix("commitment.") if field != "commitment.id" else "id"
+        raise CatalogError(path if field is None else f"{path}.{field}", str(exc)) from None
+    return tracker
+
+
+def _v1_additions(raw_commitments: list[Any], events: list[Event]) -> list[Event]:
+    """Additions for a version-1 document's commitments (see the module docstring)."""
+    first: dict[str, dt.datetime] = {}
+    taken = {e.id for e in events}
+    for event in events:
+        cid = event.commitment_id
+        if cid not in first or event.recorded_at < first[cid]:
+            first[cid] = event.recorded_at
+    additions: list[Event] = []
+    for i, raw in enumerate(raw_commitments):
         path = f"$.commitments[{i}]"
         commitment = _structure(_expand_deadline_text(raw, path), Commitment, path)
-        if commitment.id in tracker:
-            raise CatalogError(f"{path}.id", f"id {commitment.id!r} is used twice")
-        # The rule of Tracker.add: a link names a commitment that comes before it.
-        for j, other in enumerate(commitment.restates):
-            if other not in tracker:
-                raise CatalogError(
-                    f"{path}.restates[{j}]",
-                    f"names {other!r}, which is not an earlier commitment in the catalog",
-                )
-        if commitment.superseded_by is not None and commitment.superseded_by not in tracker:
-            raise CatalogError(
-                f"{path}.superseded_by",
-                f"names {commitment.superseded_by!r}, which is not an earlier commitment in "
-                "the catalog; record a 'superseded' update instead",
-            )
-        tracker._store_commitment(commitment)  # noqa: SLF001
-    for i, raw in enumerate(events):
-        path = f"$.events[{i}]"
-        event = _event_from(raw, path)
-        _check_event(tracker, event, path)
-        tracker._apply(event)  # noqa: SLF001
-    _check_histories(tracker)
-    return tracker
+        made = dt.datetime.combine(commitment.made_on, dt.time(0), tzinfo=dt.UTC)
+        recorded = min(made, first.get(commitment.id, made))
+        ident = f"{commitment.id}:0"
+        n = 0
+        while ident in taken:
+            n += 1
+            ident = f"{commitment.id}:0-{n}"
+        taken.add(ident)
+        additions.append(Addition(ident, commitment, recorded))
+    return additions
 
 
 def _expand_deadline_text(raw: object, path: str) -> object:
@@ -446,7 +458,7 @@ def _expand_deadline_text(raw: object, path: str) -> object:
 
 
 _UPDATE_REQUIRED = frozenset({"type", "id", "commitment_id", "status", "on", "recorded_at"})
-_UPDATE_KEYS = _UPDATE_REQUIRED | {"party", "note", "sources", "reason"}
+_UPDATE_KEYS = _UPDATE_REQUIRED | {"party", "note", "sources", "reason", "recorded_by"}
 _SOURCE_KEYS = frozenset({"url", "title", "publisher", "published_on"})
 
 
@@ -463,6 +475,7 @@ def _plain_update(raw: dict[str, Any]) -> StatusUpdate | None:
         return None
     ident, commitment_id = raw["id"], raw["commitment_id"]
     party, note, reason = raw.get("party"), raw.get("note", ""), raw.get("reason")
+    recorded_by = raw.get("recorded_by")
     raw_sources = raw.get("sources", [])
     if (
         type(ident) is not str
@@ -470,6 +483,7 @@ def _plain_update(raw: dict[str, Any]) -> StatusUpdate | None:
         or type(note) is not str
         or (party is not None and type(party) is not str)
         or (reason is not None and type(reason) is not str)
+        or (recorded_by is not None and type(recorded_by) is not str)
         or type(raw_sources) is not list
     ):
         return None
@@ -485,6 +499,8 @@ def _plain_update(raw: dict[str, Any]) -> StatusUpdate | None:
             note,
             sources,
             reason,
+            None,
+            recorded_by,
         )
     except (TypeError, ValueError, CommitmentsError):
         return None
@@ -515,30 +531,81 @@ def _event_from(raw: object, path: str) -> Event:
         return _structure(body, StatusUpdate, path)
     if kind == "retraction":
         return _structure(body, Retraction, path)
-    raise CatalogError(f"{path}.type", f"expected 'update' or 'retraction', got {kind!r}")
+    if kind == "added":
+        return _addition_from(body, path)
+    if kind == "amendment":
+        return _amendment_from(body, path)
+    raise CatalogError(
+        f"{path}.type",
+        f"expected 'added', 'amendment', 'update' or 'retraction', got {kind!r}",
+    )
 
 
-def _check_histories(tracker: Tracker) -> None:
-    index: dict[str, int] | None = None
-    for commitment in tracker:
-        updates = tracker._updates[commitment.id]  # noqa: SLF001
-        if not updates:
-            continue
-        retractions = tracker._retractions[commitment.id]  # noqa: SLF001
-        found = knowledge_violation(commitment, updates, retractions, tracker.workflow)
-        if found is not None:
-            violation, moment = found
-            if index is None:
-                index = {event.id: i for i, event in enumerate(tracker.events())}
-            bad = violation.update
-            who = f" for party {violation.party}" if violation.party else ""
-            allowed = ", ".join(sorted(s.value for s in violation.allowed)) or "nothing"
+_ADDITION_KEYS = frozenset({"id", "recorded_at", "recorded_by", "commitment"})
+_AMENDMENT_KEYS = frozenset(
+    {"id", "commitment_id", "changes", "reason", "recorded_at", "on", "sources", "recorded_by"}
+)
+_FIELD_TYPES: dict[str, Any] = typing.get_type_hints(
+    Commitment, {"Deadline": Deadline, "Recurrence": Recurrence, "Source": Source, "dt": dt}
+)
+
+
+def _fields(body: dict[str, Any], allowed: frozenset[str], required: set[str], path: str) -> None:
+    extra = set(body) - allowed
+    if extra:
+        raise CatalogError(path, f"unknown field(s) {', '.join(sorted(extra))}; not allowed here")
+    for key in sorted(required - set(body)):
+        raise CatalogError(f"{path}.{key}", "required field missing")
+
+
+def _field(body: dict[str, Any], key: str, kind: Any, path: str) -> Any:  # noqa: ANN401
+    import cattrs  # noqa: PLC0415
+
+    try:
+        return converter().structure(body[key], kind)
+    except cattrs.BaseValidationError as exc:
+        first = cattrs.transform_error(exc, path=f"{path}.{key}", format_exception=_format)[0]
+        message, _, where = first.rpartition(" @ ")
+        raise CatalogError(where or f"{path}.{key}", message or first) from None
+    except (CommitmentsError, TypeError, ValueError) as exc:
+        raise CatalogError(f"{path}.{key}", _format(exc, kind)) from None
+
+
+def _addition_from(body: dict[str, Any], path: str) -> Addition:
+    _fields(body, _ADDITION_KEYS, {"id", "recorded_at", "commitment"}, path)
+    commitment = commitment_from_document(body["commitment"], f"{path}.commitment")
+    ident = _field(body, "id", str, path)
+    recorded_at = _field(body, "recorded_at", dt.datetime, path)
+    recorded_by = _field(body, "recorded_by", str | None, path) if "recorded_by" in body else None
+    try:
+        return Addition(ident, commitment, recorded_at, recorded_by)
+    except CommitmentsError as exc:
+        raise CatalogError(path, str(exc)) from None
+
+
+def _amendment_from(body: dict[str, Any], path: str) -> Amendment:
+    _fields(
+        body, _AMENDMENT_KEYS, {"id", "commitment_id", "changes", "reason", "recorded_at"}, path
+    )
+    raw = body["changes"]
+    where = f"{path}.changes"
+    if not isinstance(raw, dict) or not raw:
+        raise CatalogError(where, "expected an object of field -> new value, with one or more")
+    changes: dict[str, Any] = {}
+    for key in raw:
+        if key not in AMENDABLE:
             raise CatalogError(
-                f"$.events[{index[bad.id]}].status",
-                f"{commitment.id}{who} on {bad.on}: workflow {tracker.workflow.name!r} does "
-                f"not allow {violation.from_status} -> {bad.status}; allowed: {allowed}"
-                + ("" if moment is None else f" (as known at {moment.isoformat()})"),
+                f"{where}.{key}", f"not an amendable field; allowed: {', '.join(AMENDABLE)}"
             )
+        changes[key] = _field(raw, key, _FIELD_TYPES[key], where)
+    optional = {"on": dt.date | None, "sources": tuple[Source, ...], "recorded_by": str | None}
+    extra = {k: _field(body, k, kind, path) for k, kind in optional.items() if k in body}
+    required = {k: _field(body, k, str, path) for k in ("id", "commitment_id", "reason")}
+    recorded_at = _field(body, "recorded_at", dt.datetime, path)
+    try:
+        return Amendment(changes=changes, recorded_at=recorded_at, **required, **extra)
+    except CommitmentsError as exc:
+        raise CatalogError(path, str(exc)) from None
 
 
 # -- files and strings --------------------------------------------------------------
@@ -628,7 +695,7 @@ def event_document(event: Event) -> dict[str, Any]:
 
 
 def event_from_document(data: object, path: str = "$") -> Event:
-    """An update or retraction from one entry of `events`; `CatalogError` names `path`."""
+    """An event from one entry of `events`; `CatalogError` names `path`."""
     return _event_from(data, path)
 
 

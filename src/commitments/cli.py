@@ -26,11 +26,12 @@ import commitments as cm
 from commitments._spreadsheet import disarm_formula
 from commitments.assessment import Assessment
 from commitments.catalog import commitment_document, commitment_from_document, event_document
-from commitments.events import Event, StatusUpdate
-from commitments.exceptions import CommitmentsError, StoreError
-from commitments.tracker import Tracker
+from commitments.events import Amendment, Event, Retraction, StatusUpdate, check_recorder
+from commitments.exceptions import CommitmentsError
+from commitments.tracker import UNCHANGED, Tracker
 
 ENV_STORE = "COMMITMENTS_STORE"
+ENV_USER = "COMMITMENTS_USER"
 FORMATS = ("table", "json", "csv")
 #: Columns of every commitment listing, in JSON key order and CSV column order.
 COLUMNS = (
@@ -51,6 +52,7 @@ COLUMNS = (
 )
 BATCH_FIELDS = frozenset(
     {
+        "recorded_by",
         "commitment_id",
         "status",
         "on",
@@ -168,6 +170,33 @@ def _need_store(args: argparse.Namespace, ctx: Context) -> str:
     return path
 
 
+def _by_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--by",
+        metavar="NAME",
+        help=f"who records this (default: ${ENV_USER}, else the login name)",
+    )
+
+
+def _recorded_by(args: argparse.Namespace, ctx: Context) -> str | None:
+    """Who records a write: --by, else $COMMITMENTS_USER, else the login name, else nobody."""
+    name: str | None = getattr(args, "by", None) or ctx.environ.get(ENV_USER) or None
+    if name is None:
+        import getpass  # noqa: PLC0415 - only writes need it
+
+        try:
+            name = getpass.getuser() or None
+        except (OSError, KeyError, ImportError):
+            name = None
+        if name is not None and not name.isprintable():
+            name = None
+    try:
+        check_recorder("--by", name)
+    except CommitmentsError as exc:
+        raise UsageError(str(exc)) from None
+    return name
+
+
 def _seed() -> Tracker:
     return cm.seed_catalog()
 
@@ -190,7 +219,11 @@ def _read_tracker(
 
     store = open_store(path, lazy=True, details=details)
     with store:
-        store.load(None if select is None else select(store))
+        if select is None:
+            store.load()
+        else:
+            store.load(select(store))
+            store.scope_to_loaded()
     return store
 
 
@@ -357,9 +390,11 @@ EVENT_COLUMNS = (
     "id",
     "type",
     "recorded_at",
+    "recorded_by",
     "on",
     "status",
     "party",
+    "changes",
     "reason",
     "note",
     "sources",
@@ -368,22 +403,20 @@ EVENT_COLUMNS = (
 )
 
 
-def _event_row(tracker: Tracker, event: Event) -> dict[str, Any]:
+def _event_row(event: Event, shown: Sequence[Event]) -> dict[str, Any]:
+    """One timeline row; `shown` are the events listed (a later retraction is not)."""
     doc = event_document(event)
     retracted_by = None
-    if isinstance(event, StatusUpdate):
+    if isinstance(event, (StatusUpdate, Amendment)):
         retracted_by = next(
-            (
-                e.id
-                for e in tracker.events(event.commitment_id)
-                if not isinstance(e, StatusUpdate) and e.update_id == event.id
-            ),
+            (e.id for e in shown if isinstance(e, Retraction) and e.update_id == event.id),
             None,
         )
     row = {c: doc.get(c) for c in EVENT_COLUMNS}
     row["sources"] = [str(s) for s in getattr(event, "sources", ())]
     row["note"] = doc.get("note", doc.get("reason") if row["type"] == "retraction" else "")
     row["reason"] = doc.get("reason")
+    row["changes"] = sorted(event.changes) if isinstance(event, Amendment) else None
     row["retracted_by"] = retracted_by
     return row
 
@@ -391,8 +424,9 @@ def _event_row(tracker: Tracker, event: Event) -> dict[str, Any]:
 def _run_show(args: argparse.Namespace, ctx: Context) -> int:
     # Looked up while the store is open, so an unknown id gets hints from the whole store.
     tracker = _read_tracker(args, ctx, lambda store: [store[args.id].id], details=True)
-    commitment = tracker[args.id]
-    events = [_event_row(tracker, e) for e in tracker.events(commitment.id)]
+    commitment = tracker.commitment(args.id, as_of=args.as_of, known_on=args.known_on)
+    shown = tracker.events(commitment.id, known_on=args.known_on)
+    events = [_event_row(e, shown) for e in shown]
     row = (
         _row(tracker.assess(commitment.id, as_of=args.as_of, known_on=args.known_on))
         if commitment.made_on <= args.as_of
@@ -413,7 +447,10 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
         writer.writerow(EVENT_COLUMNS)
         for e in events:
             writer.writerow(
-                [" ".join(e[c]) if c == "sources" else _cell(e[c]) for c in EVENT_COLUMNS]
+                [
+                    " ".join(e[c] or ()) if c in {"sources", "changes"} else _cell(e[c])
+                    for c in EVENT_COLUMNS
+                ]
             )
         return 0
     out = ctx.out
@@ -427,14 +464,29 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
     if row is not None:
         flags = " OVERDUE" if row["overdue"] else (" due" if row["due"] else "")
         out.write(f"  status on {args.as_of}: {row['status']}{flags}\n")
-    out.write("timeline:\n" if events else "timeline: (no updates)\n")
+    out.write("timeline:\n")
     for e in events:
+        by = f" by {e['recorded_by']}" if e["recorded_by"] else ""
+        gone = f" (retracted by {e['retracted_by']})" if e["retracted_by"] else ""
+        if e["type"] == "added":
+            out.write(f"  {e['recorded_at']}  {e['id']}  added{by}\n")
+            continue
         if e["type"] == "retraction":
-            out.write(f"  {e['recorded_at']}  {e['id']}  retracts {e['update_id']}: {e['note']}\n")
+            out.write(
+                f"  {e['recorded_at']}  {e['id']}  retracts {e['update_id']}{by}: {e['note']}\n"
+            )
+            continue
+        if e["type"] == "amendment":
+            kind = f"revised from {e['on']}" if e["on"] else "corrected"
+            out.write(
+                f"  {e['recorded_at']}  {e['id']}  {kind}: {', '.join(e['changes'])}{by}{gone}\n"
+            )
+            out.write(f"      reason: {e['reason']}\n")
+            for source in e["sources"]:
+                out.write(f"      source: {source}\n")
             continue
         who = f" [{e['party']}]" if e["party"] else ""
-        gone = f" (retracted by {e['retracted_by']})" if e["retracted_by"] else ""
-        out.write(f"  {e['on']}  {e['id']}  {e['status']}{who}{gone}\n")
+        out.write(f"  {e['on']}  {e['id']}  {e['status']}{who}{by}{gone}\n")
         if e["note"]:
             out.write(f"      {e['note']}\n")
         for source in e["sources"]:
@@ -473,6 +525,7 @@ def _record_flags(parser: argparse.ArgumentParser) -> None:
         help="format of --batch (default: by extension, else sniffed)",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    _by_flag(parser)
 
 
 def _run_record(args: argparse.Namespace, ctx: Context) -> int:
@@ -493,6 +546,7 @@ def _run_record(args: argparse.Namespace, ctx: Context) -> int:
             note=args.note,
             party=args.party,
             reason=args.reason,
+            recorded_by=_recorded_by(args, ctx),
         )
     _report_event(ctx, args, update)
     return 0
@@ -567,7 +621,7 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
         yield reader.line_num, f"not valid CSV: {exc}"
 
 
-def _batch_record(store: cm.StoreTracker, fields: dict[str, Any]) -> None:
+def _batch_record(store: cm.StoreTracker, fields: dict[str, Any], by: str | None) -> None:
     unknown = set(fields) - BATCH_FIELDS
     if unknown:
         msg = (
@@ -579,7 +633,7 @@ def _batch_record(store: cm.StoreTracker, fields: dict[str, Any]) -> None:
         if not isinstance(fields.get(name), str):
             msg = f"{name} is required and must be a string"
             raise UsageError(msg)
-    for name in ("party", "source", "note", "reason", "recorded_at", "update_id"):
+    for name in ("party", "source", "note", "reason", "recorded_at", "update_id", "recorded_by"):
         if name in fields and not isinstance(fields[name], str | None):
             msg = f"{name} must be a string"
             raise UsageError(msg)
@@ -614,6 +668,7 @@ def _batch_record(store: cm.StoreTracker, fields: dict[str, Any]) -> None:
         reason=fields.get("reason") or None,
         recorded_at=recorded_at,
         update_id=fields.get("update_id") or None,
+        recorded_by=fields.get("recorded_by") or by,
     )
 
 
@@ -624,6 +679,7 @@ def _refuse_if(problems: list[str]) -> None:
 
 def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
     text, fmt = _batch_text(args, ctx)
+    by = _recorded_by(args, ctx)
     problems: list[str] = []
     count = 0
     with _open_for_write(args, ctx) as store:
@@ -643,7 +699,7 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
                         problems.append(f"line {number}: {item}")
                         continue
                     try:
-                        _batch_record(store, item)
+                        _batch_record(store, item, by)
                     except (CommitmentsError, UsageError) as exc:
                         problems.append(f"line {number}: {exc}")
                     else:
@@ -667,12 +723,74 @@ def _retract_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("update_id", help="the id of the update to retract, e.g. ID:3")
     parser.add_argument("--reason", required=True, help="why the update is withdrawn")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    _by_flag(parser)
 
 
 def _run_retract(args: argparse.Namespace, ctx: Context) -> int:
     with _open_for_write(args, ctx) as store:
-        retraction = store.retract(args.update_id, reason=args.reason)
+        retraction = store.retract(
+            args.update_id, reason=args.reason, recorded_by=_recorded_by(args, ctx)
+        )
     _report_event(ctx, args, retraction)
+    return 0
+
+
+def _amend_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="the commitment id")
+    parser.add_argument("--title", help="the corrected or revised title")
+    parser.add_argument("--description")
+    parser.add_argument("--occasion")
+    parser.add_argument(
+        "--deadline", help="e.g. 'in 2026', 'by 2026-12-31'; 'none' removes the deadline"
+    )
+    parser.add_argument("--party", action="append", help="the parties, all of them (repeatable)")
+    parser.add_argument("--area", action="append", help="the areas, all of them (repeatable)")
+    parser.add_argument("--made-on", type=parse_date, help="the corrected date it was made")
+    parser.add_argument(
+        "--on",
+        type=parse_date,
+        help="the date the pledge changed (a revision); without it, a correction",
+    )
+    parser.add_argument("--reason", required=True, help="why it is amended")
+    parser.add_argument("--source", action="append", default=[], help="a URL of evidence")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    _by_flag(parser)
+
+
+def _run_amend(args: argparse.Namespace, ctx: Context) -> int:
+    with _open_for_write(args, ctx) as store:
+        current = store[args.id]
+        deadline: cm.Deadline | object | None = UNCHANGED
+        if args.deadline is not None:
+            made_on = args.made_on or current.made_on
+            deadline = (
+                None
+                if args.deadline.strip().lower() == "none"
+                else parse_deadline(args.deadline, args.on or made_on)
+            )
+        given = {
+            "title": args.title,
+            "description": args.description,
+            "occasion": args.occasion,
+            "parties": None if args.party is None else tuple(args.party),
+            "areas": None if args.area is None else tuple(args.area),
+            "made_on": args.made_on,
+        }
+        changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        if deadline is not UNCHANGED:
+            changes["deadline"] = deadline
+        if not changes:
+            msg = "amend needs at least one field to change, e.g. --deadline or --title"
+            raise UsageError(msg)
+        amendment = store.amend(
+            args.id,
+            reason=args.reason,
+            on=args.on,
+            source=args.source,
+            recorded_by=_recorded_by(args, ctx),
+            **changes,
+        )
+    _report_event(ctx, args, amendment)
     return 0
 
 
@@ -693,6 +811,7 @@ def _add_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--area", action="append", default=[], help="a policy area (repeatable)")
     parser.add_argument("--source", action="append", default=[], help="a URL (repeatable)")
     parser.add_argument("--restates", action="append", default=[], help="an earlier commitment")
+    _by_flag(parser)
 
 
 def _run_add(args: argparse.Namespace, ctx: Context) -> int:
@@ -720,9 +839,10 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
                 restates=tuple(args.restates),
             )
         ]
+    by = _recorded_by(args, ctx)
     with _open_for_write(args, ctx) as store, store.transaction():
         for commitment in items:
-            store.add(commitment)
+            store.add(commitment, recorded_by=by)
     for commitment in items:
         ctx.out.write(f"{commitment.id}\n")
     return 0
@@ -939,10 +1059,18 @@ for _command in (
     ),
     Command(
         "retract",
-        "retract a recorded update",
+        "retract a recorded update or amendment",
         "commitments retract cjk-fta-negotiations:2 --reason 'the report was denied'",
         _retract_flags,
         _run_retract,
+    ),
+    Command(
+        "amend",
+        "correct a commitment (it always read so) or revise it from a date (--on)",
+        "commitments amend cjk-10th-summit --deadline 'in 2026' --on 2025-11-24 "
+        "--reason 'postponed'",
+        _amend_flags,
+        _run_amend,
     ),
     Command(
         "add",
@@ -1081,9 +1209,6 @@ def run(
         return 2
     except (CommitmentsError, Refused) as exc:
         ctx.err.write(f"commitments: refused: {exc}\n")
-        return 1
-    except StoreError as exc:  # pragma: no cover - StoreError is a CommitmentsError
-        ctx.err.write(f"commitments: {exc}\n")
         return 1
     except OSError as exc:
         ctx.err.write(f"commitments: {exc}\n")

@@ -1,9 +1,11 @@
-"""The events of a history: status updates and the retractions that correct them.
+"""The events of a commitment's log: its addition, amendments, status updates, retractions.
 
-Events are only ever appended. A status update takes effect on a calendar date (`on`)
-and is known from the moment it was recorded (`recorded_at`, timezone-aware); a
-retraction withdraws an update from the moment it is recorded, while questions asked
-*as known on* an earlier moment still see the update.
+Events are only ever appended. Every event is known from the moment it was recorded
+(`recorded_at`, timezone-aware) and may say who recorded it (`recorded_by`). A status
+update takes effect on a calendar date (`on`); an amendment changes what the pledge
+says, always (a correction, `on=None`) or from a date (a revision); a retraction
+withdraws an update or an amendment from the moment it is recorded, while questions
+asked *as known on* an earlier moment still see what it withdrew.
 """
 
 from __future__ import annotations
@@ -11,14 +13,34 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import types
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from commitments.commitment import Commitment
 from commitments.exceptions import ValidationError
 from commitments.source import Source
 from commitments.status import Status
 
 _REASON = re.compile(r"[a-z][a-z0-9_-]*")
+_RECORDER_MAX = 200
+
+#: The fields of a commitment an amendment may change (everything but its id).
+AMENDABLE = (
+    "title",
+    "description",
+    "parties",
+    "areas",
+    "occasion",
+    "deadline",
+    "recurrence",
+    "restates",
+    "superseded_by",
+    "sources",
+    "made_on",
+)
 
 
 def check_aware(where: str, value: object) -> None:
@@ -26,6 +48,22 @@ def check_aware(where: str, value: object) -> None:
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise ValidationError(
             f"{where}: recorded_at must be a timezone-aware datetime, got {value!r}"
+        )
+
+
+def check_recorder(where: str, value: object) -> None:
+    """Refuse a `recorded_by` that is not None or one short line of printable text."""
+    if value is None:
+        return
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > _RECORDER_MAX
+        or not value.isprintable()
+    ):
+        raise ValidationError(
+            f"{where}: recorded_by must be a name of 1 to {_RECORDER_MAX} printable "
+            f"characters or None, got {value!r}"
         )
 
 
@@ -82,9 +120,11 @@ class StatusUpdate:
     sources: tuple[Source, ...] = ()
     reason: str | None = None
     progress: Progress | None = None
+    recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         where = f"update {self.id} of {self.commitment_id}"
+        check_recorder(where, self.recorded_by)
         if not isinstance(self.status, Status):
             raise ValidationError(f"{where}: status must be a Status, got {self.status!r}")
         if type(self.on) is not dt.date:
@@ -105,19 +145,109 @@ class StatusUpdate:
 
 @attrs.frozen
 class Retraction:
-    """The withdrawal of an earlier update, effective from `recorded_at` on."""
+    """The withdrawal of an earlier update or amendment, effective from `recorded_at` on.
+
+    `update_id` names the withdrawn event (an update or an amendment).
+    """
 
     id: str
     commitment_id: str
     update_id: str
     recorded_at: dt.datetime
     reason: str
+    recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         where = f"retraction {self.id} of {self.update_id}"
         check_aware(where, self.recorded_at)
+        check_recorder(where, self.recorded_by)
         if not isinstance(self.reason, str) or not self.reason.strip():
             raise ValidationError(f"{where}: a retraction needs a reason")
 
 
-Event = StatusUpdate | Retraction
+@attrs.frozen
+class Addition:
+    """A commitment entering the log: the pledge as first recorded."""
+
+    id: str
+    commitment: Commitment
+    recorded_at: dt.datetime
+    recorded_by: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.commitment, Commitment):
+            raise ValidationError(
+                f"addition {self.id}: commitment must be a Commitment, "
+                f"not {type(self.commitment).__name__}"
+            )
+        where = f"addition {self.id} of {self.commitment.id}"
+        check_aware(where, self.recorded_at)
+        check_recorder(where, self.recorded_by)
+
+    @property
+    def commitment_id(self) -> str:
+        """The id of the added commitment."""
+        return self.commitment.id
+
+
+def _changes(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"changes must be a mapping of field -> new value, not {type(value).__name__}"
+        )
+    unknown = sorted(str(k) for k in value if k not in AMENDABLE)
+    if unknown:
+        raise ValidationError(
+            f"cannot amend {', '.join(unknown)}; amendable fields: {', '.join(AMENDABLE)}"
+        )
+    # In the model's field order, read-only: the event stays the value it was.
+    return types.MappingProxyType({k: value[k] for k in AMENDABLE if k in value})
+
+
+@attrs.frozen
+class Amendment:
+    """A change to what a commitment says, with its reason and evidence.
+
+    `on=None` is a *correction*: the commitment is taken to have always read so.
+    `on=D` is a *revision*: the pledge changed on D, and questions as of dates before D
+    see the earlier version. Either counts for *as known on* questions from
+    `recorded_at` on. `changes` maps amended fields to their new values.
+    """
+
+    id: str
+    commitment_id: str
+    changes: Mapping[str, Any] = attrs.field(converter=_changes, hash=False)
+    reason: str
+    recorded_at: dt.datetime
+    on: dt.date | None = None
+    sources: tuple[Source, ...] = ()
+    recorded_by: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        where = f"amendment {self.id} of {self.commitment_id}"
+        check_aware(where, self.recorded_at)
+        check_recorder(where, self.recorded_by)
+        if not self.changes:
+            raise ValidationError(f"{where}: an amendment changes at least one field")
+        if not isinstance(self.reason, str) or not self.reason.strip():
+            raise ValidationError(f"{where}: an amendment needs a reason")
+        if self.on is not None and type(self.on) is not dt.date:
+            raise ValidationError(
+                f"{where}: on must be a calendar date (datetime.date) or None for a "
+                f"correction, got {self.on!r}"
+            )
+
+    @property
+    def is_correction(self) -> bool:
+        """Whether it corrects the record (`on=None`) rather than revising the pledge."""
+        return self.on is None
+
+    def __repr__(self) -> str:
+        kind = "correction" if self.on is None else f"revision on {self.on}"
+        return (
+            f"<Amendment {self.id}: {kind} of {', '.join(self.changes)} "
+            f"({self.reason!r}, recorded {self.recorded_at.isoformat()})>"
+        )
+
+
+Event = Addition | Amendment | StatusUpdate | Retraction

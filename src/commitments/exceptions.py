@@ -11,7 +11,19 @@ from collections.abc import Iterable
 
 
 class CommitmentsError(Exception):
-    """Base class of every error raised by `commitments`."""
+    """Base class of every error raised by `commitments`.
+
+    `Tracker.extend` sets `index` (the refused event's position) and, where one field
+    is at fault, `field` (its name), so a catalog can name the JSON path.
+    """
+
+    index: int | None = None
+    field: str | None = None
+
+    def at(self, field: str) -> CommitmentsError:
+        """This error, naming the field at fault; returns self for `raise`."""
+        self.field = field
+        return self
 
 
 class ValidationError(CommitmentsError, ValueError):
@@ -52,12 +64,24 @@ class UnknownCommitmentError(CommitmentsError, KeyError):
         return str(self.args[0])
 
 
+class NotYetKnownError(UnknownCommitmentError):
+    """A question known on a moment before the commitment was first recorded."""
+
+    def __init__(self, commitment_id: str, known_from: str, known_on: str) -> None:
+        self.commitment_id = commitment_id
+        KeyError.__init__(
+            self,
+            f"{commitment_id} was first recorded at {known_from}; as known on {known_on} "
+            "it is not tracked yet",
+        )
+
+
 class UnknownEventError(CommitmentsError, KeyError):
-    """No update or retraction with that id is recorded."""
+    """No event with that id is recorded."""
 
     def __init__(self, event_id: str) -> None:
         self.event_id = event_id
-        super().__init__(f"unknown update {event_id!r}")
+        super().__init__(f"unknown event {event_id!r}")
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -25,10 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from commitments.commitment import Commitment
-from commitments.events import Retraction, StatusUpdate
+from commitments.events import Amendment, Retraction, StatusUpdate
 from commitments.exceptions import ValidationError
 from commitments.recurrence import Occurrence
 from commitments.status import Status
+from commitments.versions import Versions, effective_amendments, fold_versions
 from commitments.workflow import Workflow
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -141,7 +142,8 @@ def _apply(state: dict[str | None, Status], update: StatusUpdate) -> None:
     if update.party is None:
         for track in state:
             state[track] = update.status
-    else:
+    elif update.party in state:
+        # A party that a revision removed stops counting from the revision on.
         state[update.party] = update.status
 
 
@@ -188,6 +190,48 @@ def first_violation(
     return None
 
 
+@attrs.frozen
+class Misfit:
+    """An update that does not fit the version of its commitment in force on its day."""
+
+    update: StatusUpdate
+    problem: str
+
+
+def misfit(version: Commitment, update: StatusUpdate) -> str | None:
+    """Why `update` does not fit `version` (made_on, parties), or None when it does."""
+    if update.on < version.made_on:
+        return (
+            f"an update on {update.on} precedes the commitment, made on "
+            f"{version.made_on}; updates must be on or after it"
+        )
+    if update.party is not None and update.party not in version.parties:
+        allowed = ", ".join(version.parties) or "none (the commitment names no parties)"
+        return f"unknown party {update.party!r}; the parties are {allowed}"
+    return None
+
+
+def _checked_commitment(versions: Versions) -> Commitment:
+    """The commitment whose tracks a history is checked on: every party any version names."""
+    current = versions.current
+    parties: dict[str, None] = {}
+    for version in versions.all:
+        parties.update(dict.fromkeys(version.parties))
+    if tuple(parties) == current.parties:
+        return current
+    return attrs.evolve(current, parties=tuple(parties))
+
+
+def _state_violation(
+    versions: Versions, updates: Sequence[StatusUpdate], workflow: Workflow
+) -> Violation | Misfit | None:
+    for update in updates:
+        problem = misfit(versions.at(update.on), update)
+        if problem is not None:
+            return Misfit(update, problem)
+    return first_violation(_checked_commitment(versions), updates, workflow)
+
+
 def _arrives_in_effect_order(updates: Sequence[StatusUpdate]) -> bool:
     """Whether updates were recorded in the order they take effect."""
     arrival = sorted(updates, key=lambda u: u.recorded_at)
@@ -201,27 +245,45 @@ def knowledge_violation(
     workflow: Workflow,
     *,
     since: dt.datetime | None = None,
-) -> tuple[Violation, dt.datetime | None] | None:
-    """The first forbidden transition in any state of knowledge from `since` on.
+    amendments: Sequence[Amendment] = (),
+) -> tuple[Violation | Misfit, dt.datetime | None] | None:
+    """The first invalid update in any state of knowledge from `since` on.
 
-    Every history *as known on* some moment must follow the workflow, not only the
-    latest one: a back-filled `recorded_at` or a retraction changes what was known
-    from then on. Returns the violation and the moment it was known (None: now).
-    When updates arrive in effect order and none is retracted, each earlier state is
-    a prefix of the latest, so checking the latest suffices.
+    `commitment` is the commitment as added; `amendments` its amendments, in recording
+    order. Every history *as known on* some moment must follow the workflow and fit the
+    version of the commitment in force on each update's day, not only the latest one:
+    a back-filled `recorded_at`, an amendment or a retraction changes what was known
+    from then on. Returns the problem and the moment it was known (None: now). An
+    amendment whose changes do not fit raises `ValidationError`. When updates arrive
+    in effect order and nothing is retracted or amended, each earlier state is a
+    prefix of the latest, so checking the latest suffices.
     """
-    latest = first_violation(commitment, effective_updates(updates, retractions), workflow)
-    if latest is not None:
-        return latest, None
-    if not retractions and _arrives_in_effect_order(updates):
-        return None
+    if not amendments:
+        latest = first_violation(commitment, effective_updates(updates, retractions), workflow)
+        if latest is not None:
+            return latest, None
+        if not retractions and _arrives_in_effect_order(updates):
+            return None
+    else:
+        versions = fold_versions(commitment, effective_amendments(amendments, retractions))
+        found = _state_violation(versions, effective_updates(updates, retractions), workflow)
+        if found is not None:
+            return found, None
     recorded = [u.recorded_at for u in updates] + [r.recorded_at for r in retractions]
+    recorded += [a.recorded_at for a in amendments]
     moments = sorted({m for m in recorded if since is None or m >= since})
     for moment in moments:
-        known = effective_updates(updates, retractions, moment + _TICK)
-        violation = first_violation(commitment, known, workflow)
-        if violation is not None:
-            return violation, moment
+        cutoff = moment + _TICK
+        known = effective_updates(updates, retractions, cutoff)
+        if amendments:
+            versions = fold_versions(
+                commitment, effective_amendments(amendments, retractions, cutoff)
+            )
+            found = _state_violation(versions, known, workflow)
+        else:
+            found = first_violation(commitment, known, workflow)
+        if found is not None:
+            return found, moment
     return None
 
 

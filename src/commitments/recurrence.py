@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commitments._words import NUMBER_WORDS
-from commitments.events import StatusUpdate
 from commitments.exceptions import RecurrenceError
 
 if TYPE_CHECKING:
     # dateutil.rrule is imported on first use, to keep `import commitments` light.
     from dateutil.rrule import rrule
+
+    from commitments.events import StatusUpdate
 
 _ONE_DAY = dt.timedelta(days=1)
 _FIRST_YEAR = 1000  # RFC 5545 writes four-digit years

@@ -1,8 +1,9 @@
 """A durable SQLite store behind the `Tracker` API (an adapter at the edge).
 
-One file holds the workflow, the commitments and an append-only table of events
-(updates and retractions). Each row keeps the event's catalog JSON document (so a store
-dumps to exactly the catalog format) plus indexed columns for queries.
+One file holds the workflow and an append-only table of events (additions,
+amendments, updates and retractions), in recording order, plus a table of the
+commitments as added for indexed look-ups. Each event row keeps the event's catalog
+JSON document (so a store dumps to exactly the catalog format) plus indexed columns.
 
 Every change runs in its own `BEGIN IMMEDIATE` transaction: the tracker first catches up
 on rows other processes appended, then validates against that latest history, then
@@ -37,7 +38,7 @@ from commitments.catalog import (
     workflow_from_document,
 )
 from commitments.commitment import Commitment
-from commitments.events import Event, Progress, Retraction, StatusUpdate
+from commitments.events import Addition, Amendment, Event, Progress, Retraction, StatusUpdate
 from commitments.exceptions import (
     CatalogError,
     CommitmentsError,
@@ -63,7 +64,7 @@ from commitments.summary import (
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import Workflow
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments store
 _CHUNK = 500  # ids per `IN (...)` query, below SQLite's variable limit
 _CACHE_KIB = 65536  # SQLite page cache per connection (64 MiB, used only as needed)
@@ -84,7 +85,7 @@ CREATE TABLE events (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     commitment_id TEXT NOT NULL,
-    type TEXT NOT NULL CHECK (type IN ('update', 'retraction')),
+    type TEXT NOT NULL CHECK (type IN ('added', 'amendment', 'update', 'retraction')),
     status TEXT,
     on_date TEXT,
     recorded_at TEXT NOT NULL,
@@ -93,6 +94,7 @@ CREATE TABLE events (
     doc TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_commitment ON events (commitment_id, seq);
+CREATE INDEX events_amended ON events (commitment_id) WHERE type = 'amendment';
 CREATE TABLE summaries (
     seq INTEGER PRIMARY KEY,
     commitment_id TEXT NOT NULL UNIQUE,
@@ -116,20 +118,113 @@ CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 """
 
-_SUMMARY_SCHEMA = _SCHEMA[_SCHEMA.index("CREATE TABLE summaries") :]
-_SUMMARY_SCHEMA = _SUMMARY_SCHEMA[: _SUMMARY_SCHEMA.index("CREATE TRIGGER")]
+# Migrations are frozen text: each states the schema it moves to, whatever _SCHEMA says now.
+_V2_SUMMARIES = """
+CREATE TABLE summaries (
+    seq INTEGER PRIMARY KEY,
+    commitment_id TEXT NOT NULL UNIQUE,
+    events INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    last_day INTEGER,
+    last_status TEXT,
+    recurring INTEGER NOT NULL,
+    parties INTEGER NOT NULL,
+    head TEXT NOT NULL,
+    timeline TEXT NOT NULL
+) STRICT;
+CREATE INDEX summaries_recurring ON summaries (commitment_id) WHERE recurring;
+"""
+
+_V3_EVENTS = """
+CREATE TABLE events_v3 (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    commitment_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('added', 'amendment', 'update', 'retraction')),
+    status TEXT,
+    on_date TEXT,
+    recorded_at TEXT NOT NULL,
+    party TEXT,
+    update_id TEXT,
+    doc TEXT NOT NULL
+) STRICT;
+"""
+
+_V3_MOVE_EVENTS = """
+INSERT INTO events_v3 (id, commitment_id, type, status, on_date, recorded_at, party,
+    update_id, doc)
+SELECT id, commitment_id, type, status, on_date, recorded_at, party, update_id, doc
+FROM events ORDER BY seq;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_commitment ON events (commitment_id, seq);
+CREATE INDEX events_amended ON events (commitment_id) WHERE type = 'amendment';
+CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+DELETE FROM summaries;
+DELETE FROM meta WHERE key = 'summarized';
+"""
+
+
+def _script(conn: sqlite3.Connection, sql: str) -> None:
+    """Run `sql`'s statements one by one, inside the caller's transaction."""
+    for statement in sql.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 def _add_summaries(conn: sqlite3.Connection) -> None:
     """Schema 1 -> 2: add the derived summaries table and build it from the events."""
-    for statement in _SUMMARY_SCHEMA.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+    _script(conn, _V2_SUMMARIES)
+    _rebuild_summaries(conn)
+
+
+def _log_additions(conn: sqlite3.Connection) -> None:
+    """Schema 2 -> 3: every commitment's addition becomes an event, first in the log.
+
+    Stores before schema 3 kept no time of addition: as in a version-1 catalog, each
+    commitment is taken as recorded at 00:00 UTC on its `made_on`, or at its first
+    event's `recorded_at` if that is earlier. Existing events follow, in their order.
+    """
+    _script(conn, _V3_EVENTS)
+    taken = {row[0] for row in conn.execute("SELECT id FROM events")}
+    first = dict(
+        conn.execute("SELECT commitment_id, min(recorded_at) FROM events GROUP BY commitment_id")
+    )
+    rows = []
+    for cid, made_on, doc in conn.execute(
+        "SELECT id, made_on, doc FROM commitments ORDER BY seq"
+    ).fetchall():
+        made = dt.datetime.combine(dt.date.fromisoformat(made_on), dt.time(0), tzinfo=dt.UTC)
+        earliest = first.get(cid)
+        if earliest is not None:
+            made = min(made, dt.datetime.fromisoformat(earliest))
+        ident = f"{cid}:0"
+        n = 0
+        while ident in taken:
+            n += 1
+            ident = f"{cid}:0-{n}"
+        taken.add(ident)
+        recorded = made.astimezone(dt.UTC).isoformat()
+        addition = {"type": "added", "id": ident, "recorded_at": recorded}
+        addition["commitment"] = json.loads(doc)
+        rows.append((ident, cid, recorded, json.dumps(addition, ensure_ascii=False)))
+    conn.executemany(
+        "INSERT INTO events_v3 (id, commitment_id, type, recorded_at, doc) "
+        "VALUES (?, ?, 'added', ?, ?)",
+        rows,
+    )
+    _script(conn, _V3_MOVE_EVENTS)
     _rebuild_summaries(conn)
 
 
 # Forward migrations: MIGRATIONS[n] upgrades a store from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_summaries}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _add_summaries,
+    2: _log_additions,
+}
 
 _UndoStep = tuple[str, Any]  # ("commitment", id) or ("event", event)
 _NO_DETAILS = "(not loaded: the store was opened with details=False)"
@@ -166,7 +261,13 @@ def _event_row(e: Event) -> tuple[Any, ...]:
     if isinstance(e, StatusUpdate):
         return (e.id, e.commitment_id, "update", e.status.value, e.on.isoformat(), recorded,
                 e.party, None, doc)  # fmt: skip
-    return (e.id, e.commitment_id, "retraction", None, None, recorded, None, e.update_id, doc)
+    if isinstance(e, Retraction):
+        return (e.id, e.commitment_id, "retraction", None, None, recorded, None, e.update_id,
+                doc)  # fmt: skip
+    if isinstance(e, Amendment):
+        on = None if e.on is None else e.on.isoformat()
+        return (e.id, e.commitment_id, "amendment", None, on, recorded, None, None, doc)
+    return (e.id, e.commitment_id, "added", None, None, recorded, None, None, doc)
 
 
 _STATUSES = {s.value: s for s in Status}
@@ -324,6 +425,10 @@ _UPDATE_SUMMARY = (
     "UPDATE summaries SET events = ?, last_seq = ?, last_day = ?, last_status = ?, "
     "head = ?, timeline = ? WHERE commitment_id = ?"
 )
+# Whether commitment `c` was amended (then its summary is not used).
+_AMENDED = (
+    "EXISTS (SELECT 1 FROM events AS a WHERE a.commitment_id = c.id AND a.type = 'amendment')"
+)
 # Whether a summary row misses events recorded after it (then it is not used).
 _STALE = (
     "EXISTS (SELECT 1 FROM events AS e WHERE e.commitment_id = s.commitment_id "
@@ -331,7 +436,7 @@ _STALE = (
 )
 
 
-def _event_from_columns(columns: tuple[Any, ...]) -> Event:
+def _event_from_columns(columns: tuple[Any, ...]) -> StatusUpdate | Retraction:
     """An event rebuilt from its indexed columns (no notes, sources or reasons)."""
     eid, cid, kind, status, on, recorded, party, update_id = columns
     moment = dt.datetime.fromisoformat(recorded)
@@ -356,6 +461,8 @@ def _rebuild_summaries(conn: sqlite3.Connection) -> None:
         }
     except (CommitmentsError, ValueError, RecursionError) as exc:
         raise StoreError(f"cannot summarize a corrupted store: {exc}") from None
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot summarize the store: {exc}") from None
     updates: dict[str, list[StatusUpdate]] = {cid: [] for cid in commitments}
     retractions: dict[str, list[Retraction]] = {cid: [] for cid in commitments}
     last_seq = dict.fromkeys(commitments, 0)
@@ -364,15 +471,17 @@ def _rebuild_summaries(conn: sqlite3.Connection) -> None:
         "FROM events ORDER BY seq"
     )
     for seq, *columns in rows:
-        event = _event_from_columns(tuple(columns))
-        cid = event.commitment_id
+        cid, kind = columns[1], columns[2]
         if cid not in commitments:
             raise StoreError(f"events row {seq} names unknown commitment {cid!r}")
+        last_seq[cid] = seq
+        if kind not in ("update", "retraction"):
+            continue  # additions and amendments: amended commitments are never summarized
+        event = _event_from_columns(tuple(columns))
         if isinstance(event, StatusUpdate):
             updates[cid].append(event)
         else:
             retractions[cid].append(event)
-        last_seq[cid] = seq
     conn.executemany(
         _UPSERT_SUMMARY,
         (
@@ -454,8 +563,12 @@ def create_store(
                 "INSERT INTO meta (key, value) VALUES ('policy', ?)", (json.dumps(policy_doc),)
             )
         if tracker is not None:
-            conn.executemany(_INSERT_COMMITMENT, (_commitment_row(c) for c in tracker))
-            conn.executemany(_INSERT_EVENT, (_event_row(e) for e in tracker.events()))
+            events = tracker.events()
+            conn.executemany(
+                _INSERT_COMMITMENT,
+                (_commitment_row(e.commitment) for e in events if isinstance(e, Addition)),
+            )
+            conn.executemany(_INSERT_EVENT, (_event_row(e) for e in events))
         _rebuild_summaries(conn)
         conn.execute("COMMIT")
     except BaseException as exc:
@@ -570,10 +683,10 @@ class StoreTracker(Tracker):
         "_details",
         "_dirty",
         "_fresh",
-        "_last_commitment",
         "_last_event",
         "_lazy",
         "_quick",
+        "_scoped",
         "_undo",
         "path",
     )
@@ -594,9 +707,9 @@ class StoreTracker(Tracker):
         self._conn: sqlite3.Connection | None = conn
         self.path = path
         self._lazy = lazy
+        self._scoped = False
         self._depth = 0
         self._undo: list[_UndoStep] = []
-        self._last_commitment = 0
         self._last_event = 0
         # Commitments whose summary this transaction must rewrite from memory.
         self._dirty: set[str] = set()
@@ -646,13 +759,15 @@ class StoreTracker(Tracker):
 
     @property
     def _event_columns(self) -> str:
-        doc = "doc" if self._details else "NULL"
+        # Additions and amendments are always read whole: their columns do not hold them.
+        doc = "doc" if self._details else "CASE WHEN type IN ('added', 'amendment') THEN doc END"
         return (
             f"seq, id, commitment_id, type, status, on_date, recorded_at, party, update_id, {doc}"
         )
 
     def _parse_event(self, row: tuple[Any, ...]) -> Event:
         seq, eid, cid, doc = row[0], row[1], row[2], row[-1]
+        event: Event
         try:
             if doc is None:
                 # Without details: rebuilt from the indexed columns, enough for status.
@@ -661,7 +776,8 @@ class StoreTracker(Tracker):
                 event = event_from_document(json.loads(doc), f"events row {seq}")
         except (CommitmentsError, ValueError, TypeError, RecursionError) as exc:
             raise StoreError(f"store {self.path!r} is corrupted: {exc}") from None
-        if event.id != eid or event.commitment_id != cid or cid not in self._commitments:
+        known = isinstance(event, Addition) or cid in self._commitments
+        if event.id != eid or event.commitment_id != cid or not known:
             raise StoreError(f"store {self.path!r} is corrupted: events row {seq} is inconsistent")
         return event
 
@@ -673,21 +789,14 @@ class StoreTracker(Tracker):
         if ids is None:
             # Coming from lazy mode, read from the start: known events are skipped.
             start = 0 if self._lazy else self._last_event
-            # Events first: a commitment is written before its events, so every event
-            # read here names a commitment that the second read sees, writers or not.
+            # One read of the log: every event follows its commitment's addition.
             events = self._rows(
                 f"SELECT {self._event_columns} FROM events WHERE seq > ? ORDER BY seq",  # noqa: S608
                 (start,),
             )
-            rows = self._rows(
-                "SELECT seq, id, doc FROM commitments WHERE seq > ? ORDER BY seq",
-                (self._last_commitment,),
-            )
-            with paused_gc(bulk=len(rows) + len(events) >= BULK_OBJECTS):
-                for seq, cid, doc in rows:
-                    if cid not in self._commitments:
-                        super()._store_commitment(self._parse_commitment(seq, cid, doc))
-                    self._last_commitment = seq
+            with paused_gc(bulk=len(events) >= BULK_OBJECTS):
+                if self._lazy:
+                    self._clear()  # so the log in memory is in recording order
                 self._lazy = False
                 self._apply_rows(events)
             return
@@ -697,25 +806,32 @@ class StoreTracker(Tracker):
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._rows(
-                f"SELECT seq, id, doc FROM commitments WHERE id IN ({marks}) ORDER BY seq",  # noqa: S608
-                chunk,
-            )
-            for seq, cid, doc in rows:
-                super()._store_commitment(self._parse_commitment(seq, cid, doc))
             events = self._rows(
                 f"SELECT {self._event_columns} FROM events "  # noqa: S608
                 f"WHERE commitment_id IN ({marks}) AND seq <= ? ORDER BY seq",
                 [*chunk, bound],
             )
-            self._apply_rows(events, advance=False)
+            self._apply_rows(events, advance=False, adding=frozenset(chunk))
 
-    def _apply_rows(self, rows: list[Any], *, advance: bool = True) -> None:
+    def _apply_rows(
+        self, rows: list[Any], *, advance: bool = True, adding: frozenset[str] = frozenset()
+    ) -> None:
+        """Apply event rows in log order; a lazy store adds only the commitments in `adding`."""
         for row in rows:
-            seq, eid, cid = row[0], row[1], row[2]
-            if cid in self._commitments and eid not in self._events_by_id:
+            seq, eid, cid, kind = row[0], row[1], row[2], row[3]
+            if eid in self._events_by_id:
+                pass
+            elif kind == "added":
+                if not self._lazy or cid in adding:
+                    if cid in self._commitments:
+                        raise StoreError(
+                            f"store {self.path!r} is corrupted: events row {seq} adds "
+                            f"{cid!r} a second time"
+                        )
+                    self._apply(self._parse_event(row))
+            elif cid in self._commitments:
                 self._apply(self._parse_event(row))
-            elif not self._lazy and cid not in self._commitments:
+            elif not self._lazy:
                 raise StoreError(
                     f"store {self.path!r} is corrupted: events row {seq} names unknown "
                     f"commitment {cid!r}"
@@ -732,6 +848,18 @@ class StoreTracker(Tracker):
             )
             self._apply_rows(rows)
         else:
+            self.load()
+
+    def scope_to_loaded(self) -> None:
+        """Answer collection-wide questions from the commitments loaded so far, not the store.
+
+        For a query whose candidates were picked with `select_ids` and `load(ids)`; by
+        default a lazy store loads everything before any collection-wide answer.
+        """
+        self._scoped = True
+
+    def _everything(self) -> None:
+        if self._lazy and not self._scoped and self._conn is not None:
             self.load()
 
     def __contains__(self, commitment_id: object) -> bool:
@@ -819,7 +947,11 @@ class StoreTracker(Tracker):
                 f"LIMIT 1), 'pledged') NOT IN ({marks}))"
             )
             params.extend([maybe_open_on.isoformat(), *closed])
-        sql = f"SELECT id FROM commitments WHERE {' AND '.join(where)} ORDER BY seq"  # noqa: S608
+        # An amended commitment's columns hold the commitment as added: it always passes.
+        sql = (
+            f"SELECT id FROM commitments WHERE ({' AND '.join(where)}) OR id IN "  # noqa: S608
+            "(SELECT commitment_id FROM events WHERE type = 'amendment') ORDER BY seq"
+        )
         return [row[0] for row in self._rows(sql, params)]
 
     # -- writing ------------------------------------------------------------------
@@ -850,14 +982,17 @@ class StoreTracker(Tracker):
             covered, newest = _summarized(db)
             self._fresh = covered == newest
             self.refresh()
-            marks = (self._last_commitment, self._last_event)
+            mark = self._last_event
+            was_lazy = self._lazy
             try:
                 yield
                 self._write_summaries()
                 db.execute("COMMIT")
             except BaseException:
-                self._forget()
-                self._last_commitment, self._last_event = marks
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                self._forget(was_lazy=was_lazy)
+                self._last_event = mark
                 raise
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -914,45 +1049,86 @@ class StoreTracker(Tracker):
             raise DuplicateError(f"{what} is already in store {self.path!r}") from None
         return int(cursor.lastrowid or 0)
 
-    def _store_commitment(self, commitment: Commitment) -> None:
-        seq = self._insert(
+    def _store_commitment(self, addition: Addition) -> None:
+        commitment = addition.commitment
+        self._insert(
             _INSERT_COMMITMENT, _commitment_row(commitment), f"commitment {commitment.id!r}"
         )
-        super()._store_commitment(commitment)
-        self._undo.append(("commitment", commitment.id))
+        seq = self._insert(_INSERT_EVENT, _event_row(addition), f"event id {addition.id!r}")
+        super()._store_commitment(addition)
+        self._undo.append(("event", addition))
+        self._last_event = seq
         self._dirty.add(commitment.id)
-        if not self._lazy:
-            self._last_commitment = seq
 
-    def _append(self, event: Event) -> None:
+    def _append(self, event: Event, *, checked: bool = True) -> None:  # noqa: ARG002
         seq = self._insert(_INSERT_EVENT, _event_row(event), f"event id {event.id!r}")
         self._apply(event)
         self._undo.append(("event", event))
         self._last_event = seq
         self._dirty.add(event.commitment_id)
 
-    def _forget(self) -> None:
-        """Undo this transaction's in-memory changes, newest first."""
-        for kind, item in reversed(self._undo):
-            if kind == "commitment":
-                for table in (self._commitments, self._updates, self._retractions, self._log):
-                    table.pop(item, None)
-                self._timelines.pop(item, None)
-                continue
-            event: Event = item
-            cid = event.commitment_id
-            self._events.pop()
-            del self._events_by_id[event.id]
-            self._log[cid].pop()
-            if isinstance(event, Retraction):
-                self._retractions[cid].pop()
-                del self._retracted_by[event.update_id]
-            else:
-                self._updates[cid].pop()
-            self._timelines.pop(cid, None)
+    def _forget(self, *, was_lazy: bool) -> None:
+        """Throw away what this transaction changed in memory (the file rolled back).
+
+        A store that was lazy when the transaction began forgets everything it holds
+        and reads again what it is next asked about: rows written through summaries
+        and read back go too. A full store undoes its appends, newest first (it has no
+        quick path, so they are the tail of its log).
+        """
+        if was_lazy:
+            self._clear()
+            self._lazy = True
+        else:
+            for _, event in reversed(self._undo):
+                self._unapply(event)
         self._undo = []
         self._dirty = set()
         self._quick = {}
+
+    def _drop(self, cid: str) -> None:
+        """Forget a commitment and its events."""
+        log = self._log.pop(cid, None)
+        if log is None:
+            return
+        gone = {event.id for event in log}
+        for event in log:
+            self._events_by_id.pop(event.id, None)
+            if isinstance(event, Retraction):
+                self._retracted_by.pop(event.update_id, None)
+        self._events[:] = [e for e in self._events if e.id not in gone]
+        for table in (
+            self._commitments,
+            self._additions,
+            self._updates,
+            self._amendments,
+            self._retractions,
+            self._known_from,
+            self._versions,
+            self._timelines,
+        ):
+            table.pop(cid, None)
+
+    def _unapply(self, event: Event) -> None:
+        """Undo `_apply` of the newest event."""
+        cid = event.commitment_id
+        if isinstance(event, Addition):
+            self._drop(cid)
+            return
+        self._events.pop()
+        del self._events_by_id[event.id]
+        self._log[cid].pop()
+        if isinstance(event, Retraction):
+            self._retractions[cid].pop()
+            target = self._events_by_id.get(self._retracted_by.pop(event.update_id).update_id)
+            if isinstance(target, Amendment):
+                self._revise(cid)
+        elif isinstance(event, Amendment):
+            self._amendments[cid].pop()
+            self._revise(cid)
+        else:
+            self._updates[cid].pop()
+        self._known_from[cid] = min(e.recorded_at for e in self._log[cid])
+        self._timelines.pop(cid, None)
 
     # -- writing through summaries ------------------------------------------------
 
@@ -977,14 +1153,14 @@ class StoreTracker(Tracker):
             marks = ",".join("?" * len(chunk))
             rows = self._rows(
                 f"SELECT c.seq, c.id, c.doc, s.events, s.head, s.timeline, s.last_status, "  # noqa: S608
-                f"s.last_seq, {self._stale()} "
+                f"s.last_seq, {self._stale()}, {_AMENDED} "
                 "FROM commitments AS c LEFT JOIN summaries AS s ON s.seq = c.seq "
                 f"WHERE c.id IN ({marks})",
                 chunk,
             )
-            for seq, cid, doc, events, head, text, last_status, last_seq, stale in rows:
+            for seq, cid, doc, events, head, text, last_status, last_seq, stale, amended in rows:
                 commitment = self._parse_commitment(seq, cid, doc)
-                if head is None or stale or commitment.recurrence is not None:
+                if head is None or stale or amended or commitment.recurrence is not None:
                     full.append(cid)
                     continue
                 try:
@@ -1024,6 +1200,7 @@ class StoreTracker(Tracker):
         reason: str | None = None,
         progress: Progress | tuple[float, float] | None = None,
         update_id: str | None = None,
+        recorded_by: str | None = None,
     ) -> StatusUpdate:
         """Validate and append a status update, as `Tracker.record`.
 
@@ -1037,7 +1214,7 @@ class StoreTracker(Tracker):
                 return super().record(
                     commitment_id, status, on=on, source=source, sources=sources, note=note,
                     party=party, recorded_at=recorded_at, reason=reason, progress=progress,
-                    update_id=update_id,
+                    update_id=update_id, recorded_by=recorded_by,
                 )  # fmt: skip
             commitment = quick.commitment
             update = self._build_update(
@@ -1052,6 +1229,7 @@ class StoreTracker(Tracker):
                 reason=reason,
                 progress=progress,
                 update_id=update_id,
+                recorded_by=recorded_by,
             )
             if not comes_last(commitment, quick.head, update):
                 # Loaded now, its summary is rewritten from memory on commit.
@@ -1132,16 +1310,24 @@ class StoreTracker(Tracker):
             f"SELECT c.seq, c.id, c.doc, s.timeline, s.parties, {self._stale()} AS stale "  # noqa: S608
             "FROM commitments AS c LEFT JOIN summaries AS s ON s.seq = c.seq "
             "WHERE c.deadline_latest < ? AND c.made_on <= ? AND NOT coalesce(s.recurring, 0) "
+            f"AND NOT {_AMENDED} "
             "AND NOT (s.last_day IS NOT NULL AND s.last_day <= ? "
             f"AND s.last_status IN ({','.join('?' * len(closed))}) AND NOT stale)",
             (iso, iso, ordinal, *closed),
         )
-        # Recurring commitments have periods rather than a deadline: always in full.
+        # Recurring commitments have periods rather than a deadline, and amended ones
+        # the deadlines of their versions: always in full.
         slow: dict[str, int] = dict(
             self._rows(
                 "SELECT c.id, c.seq FROM summaries AS s JOIN commitments AS c "
                 "ON c.seq = s.seq WHERE s.recurring AND c.made_on <= ?",
                 (iso,),
+            )
+        )
+        slow.update(
+            self._rows(
+                "SELECT c.id, c.seq FROM commitments AS c WHERE c.id IN "
+                "(SELECT commitment_id FROM events WHERE type = 'amendment')"
             )
         )
         found: list[tuple[int, Assessment]] = []
@@ -1179,15 +1365,4 @@ class StoreTracker(Tracker):
                 f"cannot import: the catalog's deadline policy {other.policy!r} differs "
                 f"from the store's {self.policy!r}"
             )
-        with self._transaction():
-            for commitment in other:
-                self.add(commitment)
-            for event in other.events():
-                if isinstance(event, StatusUpdate):
-                    self._check_update(self[event.commitment_id], event)
-                else:
-                    target = self.event(event.update_id)
-                    if not isinstance(target, StatusUpdate):
-                        raise CommitmentsError(f"{event.id} retracts a retraction")
-                    self._check_retraction(target, event)
-                self._append(event)
+        self.extend(other.events())

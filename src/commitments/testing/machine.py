@@ -143,9 +143,10 @@ class TrackerMachine(RuleBasedStateMachine):
                 recurring=self.recurring,
             )
         )
-        self.tracker.add(commitment)
+        self.tracker.add(commitment, recorded_at=self.tick())
         self.model[commitment.id] = commitment
         self.updates[commitment.id] = []
+        self.event_ids.append(self.tracker.events(commitment.id)[0].id)
         return commitment.id
 
     @rule(target=update_ids, cid=commitment_ids, data=st.data())
