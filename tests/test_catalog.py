@@ -245,7 +245,7 @@ class TestStrictLoading:
         bad.write_text('{"schema_version": 1,,}')
         with pytest.raises(cm.CatalogError, match="not valid JSON.*line 1"):
             cm.load(bad)
-        with pytest.raises(cm.CatalogError, match="cannot read"):
+        with pytest.raises(cm.CatalogFileError, match="cannot read"):
             cm.load(tmp_path / "missing.json")
 
     @pytest.mark.parametrize("doc", [[], "x", None, {"schema_version": 1, "commitments": {}}])

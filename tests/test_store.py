@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import store as store_module
+from commitments.recorder import Selection
 from old_stores import write_store
 from store_support import python, sample_tracker, spawn
 
@@ -84,24 +85,23 @@ class TestRoundTrip:
                 else:
                     assert [c.id for c in t.overdue(as_of=DAY)] == expected[2]
 
-    def test_select_ids_filters_on_deadlines(self, store_path):
-        """select_ids keeps commitments whose latest deadline date lies in the bounds."""
-        with cm.open_store(store_path, lazy=True) as t:
-            assert t.select_ids(latest_before=dt.date(2024, 12, 31)) == ["fund"]
-            assert t.select_ids(latest_from=dt.date(2024, 10, 1)) == ["ndc"]
-            assert t.select_ids(ever_status="fulfilled") == ["fund"]
-
-    def test_maybe_open_keeps_every_open_commitment(self, store_path):
-        """maybe_open_on drops only commitments closed on that day, on every day."""
-        with cm.open_store(store_path) as full:
-            full.record("fund-2", "broken", on=dt.date(2024, 4, 1))
+    def test_prefilters_keep_every_selected_commitment(self, store_path):
+        """A store's prefilter for each question keeps every commitment it selects."""
+        with cm.open_store(store_path) as t:
+            t.record("fund-2", "broken", on=dt.date(2024, 4, 1))
+            recorder = t.recorder
             for offset in range(0, 400, 7):
-                day = dt.date(2024, 3, 1) + dt.timedelta(days=offset)
-                kept = set(full.select_ids(maybe_open_on=day))
-                for c in full:
-                    if full.status(c.id, as_of=day).is_open:
-                        assert c.id in kept
-                assert ("fund-2" in kept) is (day < dt.date(2024, 4, 1))
+                day = dt.date(2024, 1, 1) + dt.timedelta(days=offset)
+                for kind, pick in (
+                    ("overdue", t.overdue),
+                    ("due", t.due),
+                    ("fulfilled", t.fulfilled),
+                ):
+                    kept = recorder.candidates(Selection(kind, day))
+                    assert kept is not None
+                    assert {c.id for c in pick(as_of=day)} <= set(kept), (kind, day)
+                # Never fulfilled, never a candidate for it.
+                assert "ndc" not in (recorder.candidates(Selection("fulfilled", day)) or ())
 
 
 def add_then_fail(t: cm.StoreTracker) -> None:
@@ -142,36 +142,18 @@ class TestWrites:
             statuses = [e.status for e in second.events("fund-2") if isinstance(e, cm.StatusUpdate)]
             assert statuses == [cm.Status.FULFILLED]
 
-    def test_catch_up_sees_other_writers(self, store_path):
-        """A tracker picks up another process's updates before its own write and on refresh."""
+    def test_other_writers_are_seen(self, store_path):
+        """A tracker answers from what other processes appended, without being told."""
         with cm.open_store(store_path) as first, cm.open_store(store_path) as second:
+            assert second.status("fund-2", as_of=DAY) is cm.Status.PLEDGED
             first.add(cm.Commitment(id="late", title="Late", made_on=DAY))
             first.record("late", "in_progress", on=DAY)
-            second.refresh()
+            first.record("fund-2", "in_progress", on=DAY)
             assert second.status("late", as_of=DAY) is cm.Status.IN_PROGRESS
+            assert second.status("fund-2", as_of=DAY) is cm.Status.IN_PROGRESS
             update = second.record("late", "stalled", on=DAY)
             assert update.id == "late:2"
-
-    def test_writer_between_the_two_reads_of_a_refresh(self, store_path, monkeypatch):
-        """A commitment and its update written mid-refresh never look like corruption."""
-        with cm.open_store(store_path) as reader, cm.open_store(store_path) as writer:
-            rows = cm.StoreTracker._rows
-            reads: list[str] = []
-
-            def rows_then_write(self, sql, params=()):
-                found = rows(self, sql, params)
-                if self is reader and not reads:
-                    reads.append(sql)
-                    writer.add(cm.Commitment(id="mid", title="Mid", made_on=DAY))
-                    writer.record("mid", "in_progress", on=DAY)
-                return found
-
-            monkeypatch.setattr(cm.StoreTracker, "_rows", rows_then_write)
-            reader.refresh()
-            assert reads
-            monkeypatch.undo()
-            reader.refresh()
-            assert reader.status("mid", as_of=DAY) is cm.Status.IN_PROGRESS
+            assert len(second) == len(first) == 4
 
     def test_duplicate_event_id_in_store(self, store_path):
         """An explicit update id already in the store is refused as a duplicate."""
@@ -244,8 +226,8 @@ class TestBadFiles:
         conn.execute("UPDATE events SET doc = '{' WHERE seq = 1")
         conn.commit()
         conn.close()
-        with pytest.raises(cm.StoreError, match="corrupted"):
-            cm.open_store(store_path)
+        with cm.open_store(store_path) as t, pytest.raises(cm.StoreError, match="corrupted"):
+            t.events()
 
     def test_forward_migration(self, store_path, monkeypatch):
         """An older store is migrated forward in one transaction when opened."""

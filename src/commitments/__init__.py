@@ -25,6 +25,7 @@ from commitments.deadline import Deadline
 from commitments.events import AMENDABLE, Addition, Amendment, Progress, Retraction, StatusUpdate
 from commitments.exceptions import (
     CatalogError,
+    CatalogFileError,
     CommitmentsError,
     DeadlineError,
     DuplicateError,
@@ -84,6 +85,7 @@ __all__ = [
     "Assessment",
     "BreakAfter",
     "CatalogError",
+    "CatalogFileError",
     "Commitment",
     "CommitmentsError",
     "ComplianceChange",

@@ -30,7 +30,7 @@ from commitments._bulk import BULK_BYTES, BULK_OBJECTS, paused_gc
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
 from commitments.events import AMENDABLE, Addition, Amendment, Event, Retraction, StatusUpdate
-from commitments.exceptions import CatalogError, CommitmentsError
+from commitments.exceptions import CatalogError, CatalogFileError, CommitmentsError
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
 from commitments.source import Source
@@ -632,27 +632,13 @@ def loads(text: str | bytes) -> Tracker:
 
 def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None = 2) -> None:
     """Write the tracker to `path` atomically: a crash leaves the old file or the new."""
-    import tempfile  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
+    from commitments._atomic import write_atomically  # noqa: PLC0415
 
-    target = Path(path)
     text = dumps(tracker, indent=indent)
-    if target.is_dir():
-        raise CatalogError("$", f"cannot write {os.fspath(path)!r}: it is a directory")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        write_atomically(path, text + "\n")
     except OSError as exc:
-        raise CatalogError("$", f"cannot write {os.fspath(path)!r}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        raise CatalogFileError(f"cannot write {os.fspath(path)!r}: {exc.strerror or exc}") from None
 
 
 def load(path: str | os.PathLike[str]) -> Tracker:
@@ -661,7 +647,8 @@ def load(path: str | os.PathLike[str]) -> Tracker:
         with open(path, "rb") as handle:  # noqa: PTH123 - pathlib costs import time
             data = handle.read()
     except OSError as exc:
-        raise CatalogError("$", f"cannot read {os.fspath(path)!r}: {exc.strerror}") from None
+        # A file that cannot be read is an I/O failure, not a malformed catalog.
+        raise CatalogFileError(f"cannot read {os.fspath(path)!r}: {exc.strerror or exc}") from None
     return loads(data)
 
 

@@ -23,6 +23,7 @@ from typing import IO, Any, NoReturn
 import attrs
 
 import commitments as cm
+from commitments._atomic import write_atomically
 from commitments._spreadsheet import disarm_formula
 from commitments.assessment import Assessment
 from commitments.catalog import commitment_document, commitment_from_document, event_document
@@ -201,30 +202,17 @@ def _seed() -> Tracker:
     return cm.seed_catalog()
 
 
-def _read_tracker(
-    args: argparse.Namespace,
-    ctx: Context,
-    select: Callable[[cm.StoreTracker], list[str]] | None,
-    *,
-    details: bool = False,
-) -> Tracker:
-    """The tracker to query: the store (loading what `select` names, or all) or the seed.
-
-    Without `details` stored events come without notes and sources (statuses only).
-    """
+@contextlib.contextmanager
+def _read_tracker(args: argparse.Namespace, ctx: Context) -> Iterator[Tracker]:
+    """The tracker to query, open for the command: the store, or the seed catalog."""
     path = _store_path(args, ctx)
     if path is None:
-        return _seed()
+        yield _seed()
+        return
     from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
 
-    store = open_store(path, lazy=True, details=details)
-    with store:
-        if select is None:
-            store.load()
-        else:
-            store.load(select(store))
-            store.scope_to_loaded()
-    return store
+    with open_store(path) as store:
+        yield store
 
 
 # -- output --------------------------------------------------------------------------
@@ -313,12 +301,6 @@ def _flags(row: dict[str, Any]) -> str:
     return " ".join(flags)
 
 
-def _assess_rows(
-    tracker: Tracker, ids: list[str], args: argparse.Namespace
-) -> list[dict[str, Any]]:
-    return [_row(tracker.assess(i, as_of=args.as_of, known_on=args.known_on)) for i in ids]
-
-
 # -- queries -------------------------------------------------------------------------
 
 
@@ -341,47 +323,32 @@ def _query_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _selected(args: argparse.Namespace, ctx: Context, kind: str) -> list[dict[str, Any]]:
+    """The rows of the commitments a query selects, from one read of the tracker."""
+    within = getattr(args, "within", None)
+    with _read_tracker(args, ctx) as tracker:
+        found = tracker.select(kind, as_of=args.as_of, known_on=args.known_on, within=within)
+        return [_row(a) for a in found]
+
+
 def _run_status(args: argparse.Namespace, ctx: Context) -> int:
-    tracker = _read_tracker(args, ctx, None)
-    rows = [_row(a) for a in tracker.assess_all(as_of=args.as_of, known_on=args.known_on)]
-    _write_rows(ctx, args, rows, COLUMNS)
+    _write_rows(ctx, args, _selected(args, ctx, "all"), COLUMNS)
     return 0
 
 
 def _run_overdue(args: argparse.Namespace, ctx: Context) -> int:
-    day = args.as_of
-    path = _store_path(args, ctx)
-    if path is not None and args.known_on is None:
-        from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
-
-        # Everything recorded counts: the store answers from its summaries.
-        with open_store(path, lazy=True, details=False) as store:
-            found = store.overdue_assessments(as_of=day)
-        _write_rows(ctx, args, [_row(a) for a in found], COLUMNS)
-        return 1 if args.check and found else 0
-    tracker = _read_tracker(args, ctx, lambda s: s.select_ids(made_by=day, latest_before=day))
-    ids = [c.id for c in tracker.overdue(as_of=day, known_on=args.known_on)]
-    _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
-    return 1 if args.check and ids else 0
+    rows = _selected(args, ctx, "overdue")
+    _write_rows(ctx, args, rows, COLUMNS)
+    return 1 if args.check and rows else 0
 
 
 def _run_due(args: argparse.Namespace, ctx: Context) -> int:
-    day: dt.date = args.as_of
-    within: dt.timedelta | None = args.within
-    end = None if within is None else day + within
-    tracker = _read_tracker(
-        args, ctx, lambda s: s.select_ids(made_by=day, latest_from=day, latest_to=end)
-    )
-    due = tracker.due(as_of=day, known_on=args.known_on, within=within)
-    _write_rows(ctx, args, _assess_rows(tracker, [c.id for c in due], args), COLUMNS)
+    _write_rows(ctx, args, _selected(args, ctx, "due"), COLUMNS)
     return 0
 
 
 def _run_fulfilled(args: argparse.Namespace, ctx: Context) -> int:
-    day = args.as_of
-    tracker = _read_tracker(args, ctx, lambda s: s.select_ids(made_by=day, ever_status="fulfilled"))
-    ids = [c.id for c in tracker.fulfilled(as_of=day, known_on=args.known_on)]
-    _write_rows(ctx, args, _assess_rows(tracker, ids, args), COLUMNS)
+    _write_rows(ctx, args, _selected(args, ctx, "fulfilled"), COLUMNS)
     return 0
 
 
@@ -422,16 +389,15 @@ def _event_row(event: Event, shown: Sequence[Event]) -> dict[str, Any]:
 
 
 def _run_show(args: argparse.Namespace, ctx: Context) -> int:
-    # Looked up while the store is open, so an unknown id gets hints from the whole store.
-    tracker = _read_tracker(args, ctx, lambda store: [store[args.id].id], details=True)
-    commitment = tracker.commitment(args.id, as_of=args.as_of, known_on=args.known_on)
-    shown = tracker.events(commitment.id, known_on=args.known_on)
+    with _read_tracker(args, ctx) as tracker:
+        commitment = tracker.commitment(args.id, as_of=args.as_of, known_on=args.known_on)
+        shown = tracker.events(commitment.id, known_on=args.known_on)
+        row = (
+            _row(tracker.assess(commitment.id, as_of=args.as_of, known_on=args.known_on))
+            if commitment.made_on <= args.as_of
+            else None
+        )
     events = [_event_row(e, shown) for e in shown]
-    row = (
-        _row(tracker.assess(commitment.id, as_of=args.as_of, known_on=args.known_on))
-        if commitment.made_on <= args.as_of
-        else None
-    )
     if args.format == "json":
         doc = {
             "as_of": args.as_of.isoformat(),
@@ -497,10 +463,10 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
 # -- writes --------------------------------------------------------------------------
 
 
-def _open_for_write(args: argparse.Namespace, ctx: Context) -> cm.StoreTracker:
+def _open_for_write(args: argparse.Namespace, ctx: Context) -> Tracker:
     from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
 
-    return open_store(_need_store(args, ctx), lazy=True, details=False)
+    return open_store(_need_store(args, ctx))
 
 
 def _record_flags(parser: argparse.ArgumentParser) -> None:
@@ -621,7 +587,7 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
         yield reader.line_num, f"not valid CSV: {exc}"
 
 
-def _batch_record(store: cm.StoreTracker, fields: dict[str, Any], by: str | None) -> None:
+def _batch_record(store: Tracker, fields: dict[str, Any], by: str | None) -> None:
     unknown = set(fields) - BATCH_FIELDS
     if unknown:
         msg = (
@@ -686,14 +652,6 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
         try:
             with store.transaction():
                 lines = list(_batch_lines(text, fmt))
-                # One read for every commitment named, rather than one per line.
-                store.prepare(
-                    {
-                        item["commitment_id"]
-                        for _, item in lines
-                        if isinstance(item, dict) and isinstance(item.get("commitment_id"), str)
-                    }
-                )
                 for number, item in lines:
                     if isinstance(item, str):
                         problems.append(f"line {number}: {item}")
@@ -885,7 +843,13 @@ def _import_flags(parser: argparse.ArgumentParser) -> None:
 def _run_import(args: argparse.Namespace, ctx: Context) -> int:
     tracker = cm.load(args.catalog)
     with _open_for_write(args, ctx) as store:
-        store.import_tracker(tracker)
+        if tracker.workflow != store.workflow or tracker.policy != store.policy:
+            msg = (
+                f"cannot import: the catalog's workflow {tracker.workflow.name!r} or deadline "
+                f"policy differs from the store's ({store.workflow.name!r}, {store.policy!r})"
+            )
+            raise Refused(msg)
+        store.extend(tracker.events())
     ctx.out.write(f"imported {len(tracker)} commitments and {len(tracker.events())} events\n")
     return 0
 
@@ -895,11 +859,11 @@ def _export_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_export(args: argparse.Namespace, ctx: Context) -> int:
-    tracker = _read_tracker(args, ctx, None, details=True)
-    if args.output:
-        cm.dump(tracker, args.output)
-    else:
-        ctx.out.write(cm.dumps(tracker) + "\n")
+    with _read_tracker(args, ctx) as tracker:
+        if args.output:
+            cm.dump(tracker, args.output)
+        else:
+            ctx.out.write(cm.dumps(tracker) + "\n")
     return 0
 
 
@@ -941,9 +905,9 @@ def _report_flags(parser: argparse.ArgumentParser) -> None:
 def _run_report(args: argparse.Namespace, ctx: Context) -> int:
     from commitments.reports import render_html, render_markdown  # noqa: PLC0415
 
-    tracker = _read_tracker(args, ctx, None, details=True)
     render = render_html if args.format == "html" else render_markdown
-    text = render(tracker, as_of=args.as_of, known_on=args.known_on, title=args.title)
+    with _read_tracker(args, ctx) as tracker:
+        text = render(tracker, as_of=args.as_of, known_on=args.known_on, title=args.title)
     if args.output:
         _write_file(args.output, text)
         ctx.err.write(f"wrote {args.output}\n")
@@ -953,14 +917,10 @@ def _run_report(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _write_file(name: str, text: str) -> None:
-    path = Path(name)
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomically(name, text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise Refused(f"cannot write {name}: {exc.strerror}") from None
+        raise Refused(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
 def _compliance_flags(parser: argparse.ArgumentParser) -> None:
@@ -976,8 +936,8 @@ def _run_compliance(args: argparse.Namespace, ctx: Context) -> int:
     from commitments.compliance import format_number  # noqa: PLC0415
     from commitments.reports import compliance_table  # noqa: PLC0415
 
-    tracker = _read_tracker(args, ctx, None)
-    report = tracker.compliance(as_of=args.as_of, known_on=args.known_on)
+    with _read_tracker(args, ctx) as tracker:
+        report = tracker.compliance(as_of=args.as_of, known_on=args.known_on)
     if args.format == "table":
         ctx.out.write(compliance_table(report, by=args.by))
         return 0

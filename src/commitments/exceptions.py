@@ -145,3 +145,7 @@ class MissingExtraError(CommitmentsError, ImportError):
 
 class StoreError(CommitmentsError, OSError):
     """A store file cannot be opened, read or written."""
+
+
+class CatalogFileError(CommitmentsError, OSError):
+    """A catalog file cannot be read or written (missing, a directory, no permission)."""

@@ -295,14 +295,28 @@ class Timeline:
     into the last of the day. Before the first entry the status is `pledged`.
     `markers` are a recurring commitment's occurrence markers, in effect order, and
     `open_tracks[i]` (for a recurring commitment with parties) the parties open from
-    `days[i]` on.
+    `days[i]` on. `track_states[i]` (for a commitment with several parties) holds each
+    party's status from `days[i]` on, in the order of its parties; empty when every
+    party moved together.
     """
 
     days: tuple[int, ...]
     statuses: tuple[Status, ...]
     updates: Sequence[StatusUpdate]
-    markers: tuple[StatusUpdate, ...] = ()
+    markers: Sequence[StatusUpdate] = ()
     open_tracks: tuple[frozenset[str | None], ...] = ()
+    track_states: tuple[tuple[Status, ...], ...] = ()
+
+    def party_statuses_on(self, commitment: Commitment, day: dt.date) -> dict[str, Status]:
+        """Each party's status on `day` (empty for a commitment without parties)."""
+        if not commitment.parties:
+            return {}
+        i = bisect_right(self.days, day.toordinal()) - 1
+        if self.track_states:
+            states = self.track_states[i] if i >= 0 else (Status.PLEDGED,) * len(commitment.parties)
+            return dict(zip(commitment.parties, states, strict=True))
+        # Every party moved together (or there is one): each stands at the overall status.
+        return dict.fromkeys(commitment.parties, self.statuses[i] if i >= 0 else Status.PLEDGED)
 
     def open_tracks_on(self, day: dt.date, every: frozenset[str | None]) -> frozenset[str | None]:
         """The tracks open on `day`; `every` (all tracks) when none are recorded."""
@@ -326,47 +340,111 @@ class Timeline:
         return dt.date.fromordinal(self.days[index])
 
 
-def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> Timeline:
-    """The overall status timeline of `commitment` from `updates` in effect order."""
-    recurring = commitment.recurrence is not None
-    if not recurring and all(u.party is None for u in updates):
-        # Every track moves together, so the overall status is each update's own.
-        return _uniform_timeline(updates)
-    state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
-    days: list[int] = []
-    statuses: list[Status] = []
-    last: list[StatusUpdate] = []
-    markers: list[StatusUpdate] = []
-    open_tracks: list[frozenset[str | None]] = []
-    single = len(state) == 1
-    keep_open_tracks = recurring and not single
-    for update in updates:
-        if recurring and update.status is Status.FULFILLED:
-            markers.append(update)
-            overall = statuses[-1] if statuses else Status.PLEDGED
-        elif single:
-            overall = update.status
+class TimelineBuilder:
+    """Builds a `Timeline` one update at a time, in effect order.
+
+    The fold builds whole timelines with it, and a snapshot continues one with an update
+    that comes last: one rule for both. Same-day updates collapse into the last of the
+    day.
+    """
+
+    __slots__ = (
+        "days",
+        "keep_open_tracks",
+        "last",
+        "markers",
+        "open_tracks",
+        "recurring",
+        "single",
+        "state",
+        "statuses",
+        "track_states",
+    )
+
+    def __init__(self, commitment: Commitment, start: Timeline | None = None) -> None:
+        self.recurring = commitment.recurrence is not None
+        self.state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
+        self.single = len(self.state) == 1
+        self.keep_open_tracks = self.recurring and not self.single
+        self.days: list[int] = []
+        self.statuses: list[Status] = []
+        self.last: list[StatusUpdate] = []
+        self.markers: list[StatusUpdate] = []
+        self.open_tracks: list[frozenset[str | None]] = []
+        self.track_states: list[tuple[Status, ...]] = []
+        if start is not None:
+            self._resume(start)
+
+    def _resume(self, start: Timeline) -> None:
+        self.days = list(start.days)
+        self.statuses = list(start.statuses)
+        self.last = list(start.updates)
+        self.markers = list(start.markers)
+        self.open_tracks = list(start.open_tracks) or [frozenset()] * len(self.days)
+        if start.track_states:
+            self.track_states = list(start.track_states)
+            self.state = dict(zip(self.state, start.track_states[-1], strict=True))
+        elif start.statuses:
+            # Every track moved together: each stands at the last overall status.
+            self.state = dict.fromkeys(self.state, start.statuses[-1])
+            if not self.single:
+                self.track_states = [(s,) * len(self.state) for s in start.statuses]
+
+    def add(self, update: StatusUpdate) -> Status:
+        """Apply `update`, which follows every added one in effect order; the overall status."""
+        state = self.state
+        if self.recurring and update.status is Status.FULFILLED:
+            self.markers.append(update)
+            overall = self.statuses[-1] if self.statuses else Status.PLEDGED
+        elif self.single:
+            if update.party is None or update.party in state:
+                _apply(state, update)
+            overall = next(iter(state.values()))
         else:
             _apply(state, update)
             overall = combine(state.values())
         day = update.on.toordinal()
-        if days and days[-1] == day:
-            statuses[-1] = overall
-            last[-1] = update
+        if self.days and self.days[-1] == day:
+            self.statuses[-1] = overall
+            self.last[-1] = update
         else:
-            days.append(day)
-            statuses.append(overall)
-            last.append(update)
-            open_tracks.append(frozenset())
-        if keep_open_tracks:
-            open_tracks[-1] = frozenset(t for t, status in state.items() if status.is_open)
-    return Timeline(
-        tuple(days),
-        tuple(statuses),
-        tuple(last),
-        tuple(markers),
-        tuple(open_tracks) if keep_open_tracks else (),
-    )
+            self.days.append(day)
+            self.statuses.append(overall)
+            self.last.append(update)
+            self.open_tracks.append(frozenset())
+            self.track_states.append(())
+        if self.keep_open_tracks:
+            self.open_tracks[-1] = frozenset(t for t, s in state.items() if s.is_open)
+        if not self.single:
+            self.track_states[-1] = tuple(state.values())
+        return overall
+
+    def timeline(self) -> Timeline:
+        """The timeline of every update added so far.
+
+        Track states are kept only where parties ever stood apart: otherwise each stands
+        at the overall status, and the timeline is the same however it was built.
+        """
+        apart = not self.single and any(len(set(ts)) > 1 for ts in self.track_states)
+        return Timeline(
+            tuple(self.days),
+            tuple(self.statuses),
+            tuple(self.last),
+            tuple(self.markers),
+            tuple(self.open_tracks) if self.keep_open_tracks else (),
+            tuple(self.track_states) if apart else (),
+        )
+
+
+def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> Timeline:
+    """The overall status timeline of `commitment` from `updates` in effect order."""
+    if commitment.recurrence is None and all(u.party is None for u in updates):
+        # Every track moves together, so the overall status is each update's own.
+        return _uniform_timeline(updates)
+    builder = TimelineBuilder(commitment)
+    for update in updates:
+        builder.add(update)
+    return builder.timeline()
 
 
 def advance(

@@ -1,10 +1,11 @@
-"""The tracker: commitments plus their append-only, validated event log.
+"""The tracker: commitments and their append-only, validated event log.
 
 Every accepted change is an appended event (a commitment added or amended, a status
 update, a retraction); a refused one raises and leaves the tracker exactly as it was.
-The commitment as it stood and its status on any date, as known on any moment, are
-computed from the log (see `commitments.versions`, `commitments.history` and
-`commitments.assessment`).
+The log lives in a recorder (`commitments.recorder`: in memory by default, or a store);
+the tracker folds each commitment's log into its state (`commitments.projection`) and
+answers every question from that one fold: the commitment as it stood and its status
+on any date, as known on any moment.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import contextlib
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Self
 
 from commitments.assessment import (
     Assessment,
@@ -32,35 +34,44 @@ from commitments.exceptions import (
     CommitmentsError,
     DuplicateError,
     NotYetKnownError,
-    TransitionError,
+    StoreError,
     UnknownCommitmentError,
     UnknownEventError,
     UpdateError,
     ValidationError,
 )
 from commitments.history import (
-    Misfit,
     Timeline,
-    Violation,
-    build_timeline,
-    effective_updates,
+    first_violation,
     knowledge_cutoff,
-    knowledge_violation,
-    misfit,
     occurrences,
-    party_statuses_on,
 )
 from commitments.policy import KEEP_OPEN, DeadlinePolicy, KeepOpen
+from commitments.projection import (
+    State,
+    check_amendment,
+    check_amendment_fields,
+    check_retraction,
+    check_retraction_fields,
+    check_update,
+    check_update_fields,
+    fold,
+    log_problem,
+    raise_problem,
+    start,
+)
+from commitments.recorder import MemoryRecorder, Recorder, Selection
 from commitments.recurrence import Occurrence, Recurrence
+from commitments.snapshot import Snapshot, snapshot
 from commitments.source import Source
 from commitments.status import Status
-from commitments.versions import Versions, effective_amendments, fold_versions
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
 _EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 
 Clock = Callable[[], dt.datetime]
 KnownOn = dt.date | dt.datetime | None
+View = State | Snapshot
 
 
 class Unchanged(enum.Enum):
@@ -110,26 +121,11 @@ class Tracker:
 
     `policy` (default `KeepOpen`) decides what a passed deadline means; every question
     (`status`, `assess`, `overdue`, `due`, `fulfilled`) applies it, and it never records
-    anything.
+    anything. `recorder` is where the log lives (default: in memory); a recorder brings
+    its own workflow and policy (see `commitments.open_store`).
     """
 
-    __slots__ = (
-        "_additions",
-        "_amendments",
-        "_clock",
-        "_commitments",
-        "_events",
-        "_events_by_id",
-        "_known_from",
-        "_log",
-        "_retracted_by",
-        "_retractions",
-        "_timelines",
-        "_updates",
-        "_versions",
-        "policy",
-        "workflow",
-    )
+    __slots__ = ("_clock", "_depth", "_recorder", "_states", "_touched", "policy", "workflow")
 
     def __init__(
         self,
@@ -137,76 +133,155 @@ class Tracker:
         *,
         policy: DeadlinePolicy | None = None,
         clock: Clock = utc_now,
+        recorder: Recorder | None = None,
     ) -> None:
         if workflow is not None and not isinstance(workflow, Workflow):
             raise ValidationError(
                 f"workflow must be a Workflow such as Workflow.default(), "
                 f"not {type(workflow).__name__}"
             )
-        self.workflow = workflow if workflow is not None else DEFAULT_WORKFLOW
         if policy is not None and not isinstance(policy, DeadlinePolicy):
             raise ValidationError(
                 f"policy must be a DeadlinePolicy such as KeepOpen() or BreakAfter(days=100), "
                 f"not {type(policy).__name__}"
             )
-        self.policy: DeadlinePolicy = KEEP_OPEN if policy is None else policy
+        if recorder is None:
+            recorder = MemoryRecorder(
+                workflow if workflow is not None else DEFAULT_WORKFLOW, policy
+            )
+        elif (workflow is not None and workflow != recorder.workflow) or (
+            policy is not None and policy != recorder.policy
+        ):
+            raise ValidationError(
+                f"{recorder.describe()} has its own workflow and policy; give neither, or the same"
+            )
+        self._recorder = recorder
+        self.workflow: Workflow = recorder.workflow
+        self.policy: DeadlinePolicy = KEEP_OPEN if recorder.policy is None else recorder.policy
         self._clock = clock
-        self._clear()
+        # Folded states: every commitment for a memory recorder, else those in use.
+        self._states: dict[str, State] = {}
+        self._depth = 0
+        self._touched: set[str] = set()
 
-    def _clear(self) -> None:
-        """Forget every commitment and event (a store reads them again)."""
-        # Each commitment as it stands now: every recorded amendment applied.
-        self._commitments: dict[str, Commitment] = {}
-        self._additions: dict[str, Addition] = {}
-        self._events: list[Event] = []
-        self._events_by_id: dict[str, Event] = {}
-        self._log: dict[str, list[Event]] = {}  # each commitment's events, recording order
-        self._updates: dict[str, list[StatusUpdate]] = {}
-        self._amendments: dict[str, list[Amendment]] = {}
-        self._retractions: dict[str, list[Retraction]] = {}
-        self._retracted_by: dict[str, Retraction] = {}
-        # The earliest recorded_at among a commitment's addition and its events.
-        self._known_from: dict[str, dt.datetime] = {}
-        self._versions: dict[str, Versions] = {}  # amended commitments, all recorded
-        self._timelines: dict[str, tuple[Commitment, Timeline]] = {}
+    @property
+    def recorder(self) -> Recorder:
+        """Where the log lives."""
+        return self._recorder
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the recorder (a store's file); in memory, nothing to do."""
+        self._recorder.close()
+
+    # -- reading states --------------------------------------------------------------
+
+    def _sync(self) -> None:
+        """Forget states that other writers changed since this tracker last looked."""
+        changed = self._recorder.changed()
+        if changed is None:
+            self._states.clear()
+        else:
+            for cid in changed:
+                self._states.pop(cid, None)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        if self._depth:
+            yield
+            return
+        with self._recorder.reading():
+            self._sync()
+            yield
+
+    def _fold(self, cid: str, events: Sequence[Event]) -> State:
+        try:
+            return fold(events)
+        except ValidationError as exc:
+            raise StoreError(
+                f"{self._recorder.describe()}: the log of {cid!r} is damaged: {exc}"
+            ) from None
+
+    def _state(self, commitment_id: str) -> State:
+        """The folded state of one commitment; `UnknownCommitmentError` if there is none."""
+        if not isinstance(commitment_id, str):
+            raise ValidationError(f"a commitment id is a string, not {commitment_id!r}")
+        state = self._states.get(commitment_id)
+        if state is None:
+            logs = self._recorder.logs([commitment_id])
+            if commitment_id not in logs:
+                raise UnknownCommitmentError(commitment_id, self._recorder.ids())
+            state = self._fold(commitment_id, logs[commitment_id])
+            self._states[commitment_id] = state
+        return state
+
+    def _views(self, ids: Sequence[str], cutoff: dt.datetime | None) -> Iterator[View]:
+        """Each commitment of `ids` as a state, or a snapshot where one answers."""
+        states = self._states
+        missing = [cid for cid in ids if cid not in states]
+        if not missing:
+            yield from (states[cid] for cid in ids)
+            return
+        snaps = self._recorder.snapshots(missing) if cutoff is None else {}
+        unread = [cid for cid in missing if cid not in snaps]
+        folded = {}
+        for start_at in range(0, len(unread), 2000):
+            chunk = unread[start_at : start_at + 2000]
+            for cid, events in self._recorder.logs(chunk).items():
+                folded[cid] = self._fold(cid, events)
+        for cid in ids:
+            view = states.get(cid) or folded.get(cid) or snaps.get(cid)
+            if view is not None:
+                yield view
 
     # -- the collection -----------------------------------------------------------
 
     def __getitem__(self, commitment_id: str) -> Commitment:
         """The commitment as it stands, every recorded amendment applied."""
-        if not isinstance(commitment_id, str):
-            raise ValidationError(f"a commitment id is a string, not {commitment_id!r}")
-        try:
-            return self._commitments[commitment_id]
-        except KeyError:
-            raise UnknownCommitmentError(commitment_id, self._known_ids()) from None
+        with self._reading():
+            return self._state(commitment_id).current
 
     def __contains__(self, commitment_id: object) -> bool:
-        return isinstance(commitment_id, str) and commitment_id in self._commitments
+        if not isinstance(commitment_id, str):
+            return False
+        with self._reading():
+            return commitment_id in self._states or self._recorder.has(commitment_id)
 
     def __len__(self) -> int:
-        self._everything()
-        return len(self._commitments)
+        with self._reading():
+            return self._recorder.count()
 
     def __iter__(self) -> Iterator[Commitment]:
-        self._everything()
-        return iter(self._commitments.values())
+        return iter(self.commitments)
 
     def __repr__(self) -> str:
-        return (
-            f"<Tracker {len(self._commitments)} commitments, {len(self._events)} events, "
-            f"workflow {self.workflow.name!r}>"
-        )
-
-    def _known_ids(self) -> list[str]:
-        """Every commitment id, for error hints (a lazy store reads its table)."""
-        return list(self._commitments)
+        where = "" if isinstance(self._recorder, MemoryRecorder) else self._recorder.describe()
+        with self._reading():
+            return (
+                f"<Tracker {self._recorder.count()} commitments, "
+                f"{self._recorder.event_count()} events, workflow {self.workflow.name!r}"
+                f"{', ' + where if where else ''}>"
+            )
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
         """Every commitment as it stands, in the order they were added."""
-        self._everything()
-        return tuple(self._commitments.values())
+        with self._reading():
+            ids = self._recorder.ids()
+            missing = [cid for cid in ids if cid not in self._states]
+            snaps = self._recorder.snapshots(missing, usable_only=False) if missing else {}
+            unread = [cid for cid in missing if cid not in snaps]
+            current = {view.commitment_id: view.commitment for view in snaps.values()}
+            for view in self._views(unread, None):
+                current[view.commitment_id] = view.current  # type: ignore[union-attr]
+            return tuple(
+                self._states[cid].current if cid in self._states else current[cid] for cid in ids
+            )
 
     def events(
         self, commitment_id: str | None = None, *, known_on: KnownOn = None
@@ -215,23 +290,23 @@ class Tracker:
 
         With `known_on`, only those recorded by then.
         """
-        if commitment_id is None:
-            self._everything()
-            found: Iterable[Event] = self._events
-        else:
-            self[commitment_id]
-            found = self._log.get(commitment_id, ())
         cutoff = knowledge_cutoff(known_on)
+        with self._reading():
+            if commitment_id is None:
+                found: Sequence[Event] = self._recorder.log()
+            else:
+                found = self._state(commitment_id).log
         if cutoff is None:
             return tuple(found)
         return tuple(e for e in found if e.recorded_at < cutoff)
 
     def event(self, event_id: str) -> Event:
         """The event with that id."""
-        try:
-            return self._events_by_id[event_id]
-        except KeyError:
-            raise UnknownEventError(event_id) from None
+        with self._reading():
+            found = self._recorder.event(event_id) if isinstance(event_id, str) else None
+        if found is None:
+            raise UnknownEventError(event_id)
+        return found
 
     def commitment(
         self, commitment_id: str, *, as_of: dt.date | None = None, known_on: KnownOn = None
@@ -241,20 +316,69 @@ class Tracker:
         Without `as_of`: with every revision. Raises `NotYetKnownError` when it was first
         recorded after `known_on`.
         """
-        self[commitment_id]
         if as_of is not None:
             self._check_day(as_of)
         cutoff = knowledge_cutoff(known_on)
-        self._check_known(commitment_id, cutoff, known_on)
-        versions = self._known_versions(commitment_id, cutoff)
+        with self._reading():
+            state = self._state(commitment_id)
+        self._check_known(state, cutoff, known_on)
+        versions = state.versions_known(cutoff)
         return versions.current if as_of is None else versions.at(as_of)
 
     def known_from(self, commitment_id: str) -> dt.datetime:
         """When the commitment was first recorded: its addition or an earlier back-filled event."""
-        self[commitment_id]
-        return self._known_from[commitment_id]
+        with self._reading():
+            return self._state(commitment_id).known_from
 
     # -- changes ------------------------------------------------------------------
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Group several changes: all are recorded, or none if any raises."""
+        return self._writing()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._touched = set()
+        try:
+            with self._recorder.transaction():
+                self._depth = 1
+                self._sync()
+                yield
+        except BaseException:
+            # The recorder rolled back: throw away what this tracker folded meanwhile.
+            for cid in self._touched:
+                self._states.pop(cid, None)
+            raise
+        finally:
+            self._depth = 0
+            self._touched = set()
+
+    def _commit(
+        self, events: Sequence[Event], expected: Mapping[str, int], after: Mapping[str, View]
+    ) -> None:
+        """Append `events`, then keep the states (or snapshots) they lead to."""
+        snaps = (
+            {
+                cid: view if isinstance(view, Snapshot) else snapshot(view)
+                for cid, view in after.items()
+            }
+            if self._recorder.keeps_snapshots
+            else {}
+        )
+        self._touched.update(after)
+        self._recorder.append(events, expected, snaps)
+        for cid, view in after.items():
+            if isinstance(view, State):
+                self._states[cid] = view
+            else:
+                self._states.pop(cid, None)
 
     def add(
         self,
@@ -267,22 +391,23 @@ class Tracker:
         """Track a new commitment (an addition event); its links must name tracked ones."""
         if not isinstance(commitment, Commitment):
             raise ValidationError(f"add() takes a Commitment, not {type(commitment).__name__}")
-        with self._transaction():
-            if commitment.id in self:
-                raise DuplicateError(f"a commitment with id {commitment.id!r} is already tracked")
+        with self._writing():
+            cid = commitment.id
+            if self._recorder.has(cid):
+                raise DuplicateError(f"a commitment with id {cid!r} is already tracked")
             for other in commitment.links:
-                if other not in self:
-                    raise UnknownCommitmentError(other, self._known_ids())
+                if not self._recorder.has(other):
+                    raise UnknownCommitmentError(other, self._recorder.ids())
             try:
                 addition = Addition(
-                    id=self._addition_id(commitment.id, addition_id),
+                    id=self._new_id(cid, addition_id, first=0),
                     commitment=commitment,
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
                     recorded_by=recorded_by,
                 )
             except (ValidationError, TypeError) as exc:
-                raise UpdateError(f"cannot add {commitment.id}: {exc}") from None
-            self._store_commitment(addition)
+                raise UpdateError(f"cannot add {cid}: {exc}") from None
+            self._commit([addition], {cid: 0}, {cid: start(addition)})
         return commitment
 
     def amend(
@@ -328,14 +453,14 @@ class Tracker:
             "made_on": made_on,
         }
         changes = {k: v for k, v in fields.items() if v is not UNCHANGED}
-        with self._transaction():
-            current = self[commitment_id]
+        with self._writing():
+            state = self._state(commitment_id)
             evidence: Iterable[Source | str] = (
                 () if source is None else _source_list(source)  # type: ignore[arg-type]
             )
             try:
                 amendment = Amendment(
-                    id=self._new_id(commitment_id, amendment_id),
+                    id=self._new_id(commitment_id, amendment_id, first=state.version),
                     commitment_id=commitment_id,
                     changes=changes,
                     reason=reason,
@@ -346,8 +471,10 @@ class Tracker:
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(f"cannot amend {commitment_id}: {exc}") from None
-            self._check_amendment(current, amendment)
-            self._append(amendment)
+            check_amendment(state, amendment, self.workflow, self._recorder.has)
+            self._commit(
+                [amendment], {commitment_id: state.version}, {commitment_id: state.apply(amendment)}
+            )
         return amendment
 
     def record(
@@ -373,25 +500,55 @@ class Tracker:
         its parties, or the workflow forbids the transition on that date or would make
         any later update invalid.
         """
-        with self._transaction():
-            commitment = self[commitment_id]
-            update = self._build_update(
-                commitment,
-                status,
-                on=on,
-                source=source,
-                sources=sources,
-                note=note,
-                party=party,
-                recorded_at=recorded_at,
-                reason=reason,
-                progress=progress,
-                update_id=update_id,
-                recorded_by=recorded_by,
+        with self._writing():
+            view = self._write_view(commitment_id)
+            try:
+                parsed = self.workflow.parse_status(status)
+                if progress is not None and not isinstance(progress, Progress):
+                    progress = _progress(progress)
+                update = StatusUpdate(
+                    id=self._new_id(commitment_id, update_id, first=view.version),
+                    commitment_id=commitment_id,
+                    status=parsed,
+                    on=on,
+                    recorded_at=self._clock() if recorded_at is None else recorded_at,
+                    party=party,
+                    note=note,
+                    sources=_sources(source, sources),
+                    reason=reason,
+                    progress=progress,
+                    recorded_by=recorded_by,
+                )
+            except (ValidationError, TypeError) as exc:
+                raise UpdateError(
+                    f"cannot record {status} for {commitment_id} on {on}: {exc}"
+                ) from None
+            if isinstance(view, Snapshot) and view.comes_last(update):
+                # Every later state of knowledge is the latest history plus this update.
+                commitment = view.commitment
+                check_update_fields(commitment, update, self.workflow)
+                found = first_violation(
+                    commitment, (update,), self.workflow, start=dict(view.tracks)
+                )
+                raise_problem(commitment, None if found is None else (found, None), update)
+                self._commit(
+                    [update], {commitment_id: view.version}, {commitment_id: view.appended(update)}
+                )
+                return update
+            state = view if isinstance(view, State) else self._state(commitment_id)
+            check_update(state, update, self.workflow)
+            self._commit(
+                [update], {commitment_id: state.version}, {commitment_id: state.apply(update)}
             )
-            self._check_update(commitment, update)
-            self._append(update)
         return update
+
+    def _write_view(self, commitment_id: str) -> View:
+        """What checking a new update needs: the state, or a store's snapshot of it."""
+        state = self._states.get(commitment_id)
+        if state is not None or not self._recorder.keeps_snapshots:
+            return self._state(commitment_id)
+        snap = self._recorder.snapshots([commitment_id]).get(commitment_id)
+        return snap if snap is not None else self._state(commitment_id)
 
     def retract(
         self,
@@ -408,478 +565,189 @@ class Tracker:
         precedes the event's own, or when the log without it would leave an update
         invalid (retract the later updates first).
         """
-        with self._transaction():
+        with self._writing():
             target = self.event(update_id)
+            cid = target.commitment_id
+            state = self._state(cid)
             if not isinstance(target, (StatusUpdate, Amendment)):
                 kind = "a retraction" if isinstance(target, Retraction) else "an addition"
                 raise UpdateError(
                     f"{update_id} is {kind}; only status updates and amendments can be retracted"
                 )
-            retraction = self._build_retraction(
-                target, reason, recorded_at, retraction_id, recorded_by
-            )
-            self._check_retraction(target, retraction)
-            self._append(retraction)
+            try:
+                retraction = Retraction(
+                    id=self._new_id(cid, retraction_id, first=state.version),
+                    commitment_id=cid,
+                    update_id=target.id,
+                    recorded_at=self._clock() if recorded_at is None else recorded_at,
+                    reason=reason,
+                    recorded_by=recorded_by,
+                )
+            except (ValidationError, TypeError) as exc:
+                raise UpdateError(f"cannot retract {target.id}: {exc}") from None
+            check_retraction(state, target, retraction, self.workflow)
+            self._commit([retraction], {cid: state.version}, {cid: state.apply(retraction)})
         return retraction
 
-    def extend(self, events: Iterable[Event]) -> None:
-        """Append recorded events (a catalog, another tracker's log) in order, all or none.
-
-        Each is checked as `add`, `amend`, `record` and `retract` check it; every
-        commitment's whole log is then checked once in every state of knowledge. A
-        refusal raises the usual error with `index` set to the offending event's
-        position, and leaves the tracker as it was.
-        """
-        with self._transaction():
-            touched: dict[str, None] = {}
-            index = 0
-            start = len(self._events)
-            try:
-                for index, event in enumerate(events):  # noqa: B007 - reported on error
-                    self._check_recorded(event)
-                    if isinstance(event, Addition):
-                        self._store_commitment(event)
-                    else:
-                        self._append(event, checked=False)
-                        touched[event.commitment_id] = None
-                for cid in touched:
-                    found = self._log_violation(cid)
-                    if found is not None:
-                        problem, moment = found
-                        index = self._events.index(problem.update) - start
-                        try:
-                            self._raise_violation(self[cid], (problem, moment), None)
-                        except CommitmentsError as exc:
-                            if isinstance(problem, Violation):
-                                raise exc.at("status") from None
-                            raise exc.at("party" if "party" in problem.problem else "on") from None
-            except CommitmentsError as exc:
-                exc.index = index
-                raise
-
-    def _check_recorded(self, event: Event) -> None:
-        """Raise unless a recorded `event` may follow the log, before the full check."""
-        if event.id in self._events_by_id:
-            raise DuplicateError(f"event id {event.id!r} is already recorded").at("id")
-        if isinstance(event, Addition):
-            commitment = event.commitment
-            if commitment.id in self:
-                raise DuplicateError(
-                    f"a commitment with id {commitment.id!r} is already tracked"
-                ).at("commitment.id")
-            for j, other in enumerate(commitment.restates):
-                if other not in self:
-                    raise UpdateError(
-                        f"{commitment.id}: restates names {other!r}, which is not an earlier "
-                        "commitment"
-                    ).at(f"commitment.restates[{j}]")
-            if commitment.superseded_by is not None and commitment.superseded_by not in self:
-                raise UpdateError(
-                    f"{commitment.id}: superseded_by names {commitment.superseded_by!r}, which "
-                    "is not an earlier commitment; record a 'superseded' update instead"
-                ).at("commitment.superseded_by")
-            return
-        if event.commitment_id not in self:
-            raise UnknownCommitmentError(event.commitment_id, self._known_ids()).at("commitment_id")
-        current = self[event.commitment_id]
-        if isinstance(event, StatusUpdate):
-            if event.status not in self.workflow.transitions:
-                raise UpdateError(
-                    f"{event.commitment_id}: status {event.status} is not in workflow "
-                    f"{self.workflow.name!r}"
-                ).at("status")
-            self._check_update_fields(current, event)
-        elif isinstance(event, Amendment):
-            self._check_amendment_fields(current, event)
-        else:
-            target = self._events_by_id.get(event.update_id)
-            if target is None:
-                raise UpdateError(
-                    f"{event.id}: {event.update_id!r} is not an earlier event of "
-                    f"{event.commitment_id}"
-                ).at("update_id")
-            self._check_retraction_fields(target, event)
-
-    def _addition_id(self, commitment_id: str, requested: str | None) -> str:
-        if requested is not None:
-            return self._new_id(commitment_id, requested)
-        candidate = f"{commitment_id}:0"
-        n = 0
-        while candidate in self._events_by_id:
-            n += 1
-            candidate = f"{commitment_id}:0-{n}"
-        return candidate
-
-    def _build_update(
-        self,
-        commitment: Commitment,
-        status: Status | str,
-        *,
-        on: dt.date,
-        source: Source | str | None,
-        sources: Iterable[Source | str],
-        note: str,
-        party: str | None,
-        recorded_at: dt.datetime | None,
-        reason: str | None,
-        progress: Progress | tuple[float, float] | None,
-        update_id: str | None,
-        recorded_by: str | None = None,
-    ) -> StatusUpdate:
-        cid = commitment.id
-        try:
-            parsed = self.workflow.parse_status(status)
-            if progress is not None and not isinstance(progress, Progress):
-                progress = _progress(progress)
-            return StatusUpdate(
-                id=self._new_id(cid, update_id),
-                commitment_id=cid,
-                status=parsed,
-                on=on,
-                recorded_at=self._clock() if recorded_at is None else recorded_at,
-                party=party,
-                note=note,
-                sources=_sources(source, sources),
-                reason=reason,
-                progress=progress,
-                recorded_by=recorded_by,
-            )
-        except (ValidationError, TypeError) as exc:
-            raise UpdateError(f"cannot record {status} for {cid} on {on}: {exc}") from None
-
-    def _build_retraction(
-        self,
-        target: StatusUpdate | Amendment,
-        reason: str,
-        recorded_at: dt.datetime | None,
-        retraction_id: str | None,
-        recorded_by: str | None = None,
-    ) -> Retraction:
-        cid = target.commitment_id
-        try:
-            return Retraction(
-                id=self._new_id(cid, retraction_id),
-                commitment_id=cid,
-                update_id=target.id,
-                recorded_at=self._clock() if recorded_at is None else recorded_at,
-                reason=reason,
-                recorded_by=recorded_by,
-            )
-        except (ValidationError, TypeError) as exc:
-            raise UpdateError(f"cannot retract {target.id}: {exc}") from None
-
-    def _new_id(self, commitment_id: str, requested: str | None) -> str:
+    def _new_id(self, commitment_id: str, requested: str | None, *, first: int) -> str:
+        """`requested`, checked; else `ID:n` from the event count, skipping ids taken."""
         if requested is not None:
             if not isinstance(requested, str) or not _EVENT_ID.fullmatch(requested):
                 raise ValidationError(
                     f"event id {requested!r} is not valid; use letters, digits, '.', "
                     "'_', '-' and ':'"
                 )
-            if requested in self._events_by_id:
+            if self._recorder.event(requested) is not None:
                 raise DuplicateError(f"event id {requested!r} is already recorded")
             return requested
-        # Start after the commitment's own event count; skip any id already taken.
-        n = len(self._log[commitment_id]) - 1
-        while True:
+        n = first
+        candidate = f"{commitment_id}:{n}"
+        while self._recorder.event(candidate) is not None:
             n += 1
-            candidate = f"{commitment_id}:{n}"
-            if candidate not in self._events_by_id:
-                return candidate
+            candidate = f"{commitment_id}:{n}" if first else f"{commitment_id}:0-{n}"
+        return candidate
 
-    def _check_update(self, commitment: Commitment, update: StatusUpdate) -> None:
-        """Raise unless `update` may join the current log."""
-        self._check_update_fields(commitment, update)
-        cid = commitment.id
-        found = knowledge_violation(
-            self._additions[cid].commitment,
-            [*self._updates.get(cid, ()), update],
-            self._retractions.get(cid, []),
-            self.workflow,
-            since=update.recorded_at,
-            amendments=self._amendments[cid],
-        )
-        self._raise_violation(commitment, found, update)
+    def extend(self, events: Iterable[Event]) -> None:
+        """Append recorded events (a catalog, another tracker's log) in order, all or none.
 
-    def _check_update_fields(
-        self, commitment: Commitment, update: StatusUpdate, *, full: bool = True
-    ) -> None:
-        """Raise unless `update` fits its commitment, whatever the history holds.
-
-        `full=False` leaves the version checks (made_on, parties) to the log check.
+        Each is checked as `add`, `amend`, `record` and `retract` check it; then every
+        touched commitment's whole log, once, in every state of knowledge. A refusal
+        raises the usual error with `index` set to the offending event's position (and
+        `field` to the field at fault, where one is), and records nothing.
         """
-        cid = commitment.id
-        if update.commitment_id != cid:
-            raise UpdateError(f"update {update.id} belongs to {update.commitment_id}, not {cid}")
-        if update.id in self._events_by_id:
-            raise DuplicateError(f"event id {update.id!r} is already recorded").at("id")
-        self._check_effect_day(cid, update.on, update.recorded_at, "an update")
-        if not full:
-            return
-        # Unamended, the commitment is its only version (a store's quick path relies on it).
-        amended = self._amendments.get(cid)
-        version = self._known_versions(cid, None).at(update.on) if amended else commitment
-        problem = misfit(version, update)
-        if problem is not None:
-            raise UpdateError(f"{cid}: {problem}").at("on" if "precedes" in problem else "party")
+        batch = list(events)
+        with self._writing():
+            index = 0
+            try:
+                logs, expected = self._check_batch(batch)
+                folded: dict[str, State] = {}
+                for cid, log in logs.items():
+                    state = self._fold(cid, log)
+                    found = log_problem(state, self.workflow)
+                    if found is not None:
+                        bad = found[0].update
+                        index = next((i for i, e in enumerate(batch) if e is bad), len(batch) - 1)
+                        raise_problem(state.current, found, None)
+                    folded[cid] = state
+                index = len(batch) - 1
+                self._commit(batch, expected, folded)
+            except CommitmentsError as exc:
+                if exc.index is None:
+                    exc.index = index
+                raise
+
+    def _check_batch(self, batch: Sequence[Event]) -> tuple[dict[str, list[Event]], dict[str, int]]:
+        """Check each event of `batch` on its own; each touched commitment's log after it."""
+        logs: dict[str, list[Event]] = {}
+        expected: dict[str, int] = {}
+        states: dict[str, State] = {}
+        seen: dict[str, Event] = {}
+        has = self._recorder.has
+
+        def tracked(cid: str) -> bool:
+            return cid in logs or has(cid)
+
+        for index, event in enumerate(batch):
+            try:
+                if event.id in seen or self._recorder.event(event.id) is not None:
+                    raise DuplicateError(f"event id {event.id!r} is already recorded").at("id")
+                seen[event.id] = event
+                cid = event.commitment_id
+                if isinstance(event, Addition):
+                    self._check_addition(event, tracked)
+                    logs[cid] = [event]
+                    expected[cid] = 0
+                    continue
+                if cid not in logs:
+                    if not has(cid):
+                        raise UnknownCommitmentError(cid, self._recorder.ids()).at("commitment_id")
+                    state = self._state(cid)
+                    logs[cid] = list(state.log)
+                    expected[cid] = state.version
+                    if state.amendments or state.retractions:
+                        states[cid] = state
+                log = logs[cid]
+                if isinstance(event, StatusUpdate):
+                    running = states.get(cid)
+                    if running is None:
+                        added = log[0]
+                        assert isinstance(added, Addition)  # noqa: S101 - a log starts so
+                        version = added.commitment
+                    else:
+                        version = self._running(cid, log, states).versions.at(event.on)
+                    check_update_fields(version, event, self.workflow)
+                elif isinstance(event, Amendment):
+                    check_amendment_fields(self._running(cid, log, states), event, tracked)
+                else:
+                    target = seen.get(event.update_id) or self._recorder.event(event.update_id)
+                    if target is None:
+                        raise UpdateError(
+                            f"{event.id}: {event.update_id!r} is not an earlier event of {cid}"
+                        ).at("update_id")
+                    check_retraction_fields(self._running(cid, log, states), target, event)
+                log.append(event)
+                if isinstance(event, (Amendment, Retraction)):
+                    states[cid] = self._fold(cid, log)
+            except CommitmentsError as exc:
+                exc.index = index
+                raise
+        return logs, expected
+
+    def _running(self, cid: str, log: list[Event], states: dict[str, State]) -> State:
+        state = states.get(cid)
+        if state is None or state.version != len(log):
+            state = states[cid] = self._fold(cid, log)
+        return state
+
+    def _check_addition(self, addition: Addition, tracked: Callable[[str], bool]) -> None:
+        commitment = addition.commitment
+        if tracked(commitment.id):
+            raise DuplicateError(f"a commitment with id {commitment.id!r} is already tracked").at(
+                "commitment.id"
+            )
+        for j, other in enumerate(commitment.restates):
+            if not tracked(other):
+                raise UpdateError(
+                    f"{commitment.id}: restates names {other!r}, which is not an earlier commitment"
+                ).at(f"commitment.restates[{j}]")
+        if commitment.superseded_by is not None and not tracked(commitment.superseded_by):
+            raise UpdateError(
+                f"{commitment.id}: superseded_by names {commitment.superseded_by!r}, which "
+                "is not an earlier commitment; record a 'superseded' update instead"
+            ).at("commitment.superseded_by")
+
+    # -- questions about one commitment ---------------------------------------------
 
     @staticmethod
-    def _check_effect_day(cid: str, on: dt.date, recorded_at: dt.datetime, what: str) -> None:
-        recorded_day = recorded_at.astimezone(dt.UTC).date()
-        if (on - recorded_day).days > 1:
-            raise UpdateError(
-                f"{cid}: {what} cannot take effect on {on}, more than a day "
-                f"after it is recorded ({recorded_at.isoformat()})"
-            ).at("on")
-
-    def _check_amendment_fields(self, current: Commitment, amendment: Amendment) -> None:
-        cid = current.id
-        if amendment.on is not None:
-            self._check_effect_day(cid, amendment.on, amendment.recorded_at, "a revision")
-            original = self._known_versions(cid, None).original
-            if amendment.on < original.made_on:
-                raise UpdateError(
-                    f"{cid}: a revision on {amendment.on} precedes the commitment, made on "
-                    f"{original.made_on}; give a later date, or on=None for a correction"
-                ).at("on")
-        for name in ("restates", "superseded_by"):
-            if name not in amendment.changes:
-                continue
-            value = amendment.changes[name]
-            named = (value,) if isinstance(value, str) else tuple(value or ())
-            for other in named:
-                if other != cid and other not in self:
-                    raise UpdateError(
-                        f"{cid}: cannot amend {name}: {other!r} is not a tracked commitment"
-                    ).at(f"changes.{name}")
-
-    def _check_amendment(self, current: Commitment, amendment: Amendment) -> None:
-        """Raise unless `amendment` may join the log in every state of knowledge."""
-        self._check_amendment_fields(current, amendment)
-        cid = current.id
-        self._raise_violation(
-            current,
-            self._log_violation(cid, extra=amendment, since=amendment.recorded_at),
-            None,
-        )
-
-    def _log_violation(
-        self,
-        cid: str,
-        *,
-        extra: Amendment | Retraction | None = None,
-        since: dt.datetime | None = None,
-    ) -> tuple[Violation | Misfit, dt.datetime | None] | None:
-        """The first invalid update in any state of knowledge of `cid`'s log (with `extra`)."""
-        amendments = list(self._amendments[cid])
-        retractions = list(self._retractions[cid])
-        if isinstance(extra, Amendment):
-            amendments.append(extra)
-        elif isinstance(extra, Retraction):
-            retractions.append(extra)
-        try:
-            return knowledge_violation(
-                self._additions[cid].commitment,
-                self._updates[cid],
-                retractions,
-                self.workflow,
-                since=since,
-                amendments=amendments,
-            )
-        except ValidationError as exc:
-            what = "the amendment" if isinstance(extra, Amendment) else "the change"
-            raise UpdateError(f"{cid}: {what} would leave an invalid commitment: {exc}") from None
-
-    def _check_retraction_fields(self, target: Event, retraction: Retraction) -> None:
-        if retraction.id in self._events_by_id:
-            raise DuplicateError(f"event id {retraction.id!r} is already recorded")
-        if not isinstance(target, (StatusUpdate, Amendment)):
-            raise UpdateError(
-                f"{retraction.id}: {target.id} is not a status update or an amendment"
-            ).at("update_id")
-        if target.commitment_id != retraction.commitment_id:
-            raise UpdateError(
-                f"{retraction.id}: {target.id!r} is not an earlier event of "
-                f"{retraction.commitment_id}"
-            ).at("update_id")
-        if target.id in self._retracted_by:
-            earlier = self._retracted_by[target.id]
-            raise UpdateError(
-                f"{target.id} was already retracted by {earlier.id} "
-                f"at {earlier.recorded_at.isoformat()}"
-            ).at("update_id")
-        if retraction.recorded_at < target.recorded_at:
-            raise UpdateError(
-                f"cannot retract {target.id} at {retraction.recorded_at.isoformat()}, "
-                f"before it was recorded ({target.recorded_at.isoformat()})"
-            ).at("recorded_at")
-
-    def _check_retraction(self, target: StatusUpdate | Amendment, retraction: Retraction) -> None:
-        self._check_retraction_fields(target, retraction)
-        cid = target.commitment_id
-        found = self._log_violation(cid, extra=retraction, since=retraction.recorded_at)
-        kind = "update" if isinstance(target, StatusUpdate) else "amendment"
-        self._raise_violation(self[cid], found, None, without=f"the retracted {kind}")
-
-    def _raise_violation(
-        self,
-        commitment: Commitment,
-        found: tuple[Violation | Misfit, dt.datetime | None] | None,
-        new: StatusUpdate | None,
-        *,
-        without: str = "the change",
-    ) -> None:
-        if found is None:
-            return
-        violation, moment = found
-        bad = violation.update
-        when = "" if moment is None else f"as known at {moment.isoformat()}"
-        if isinstance(violation, Misfit):
-            lead = (
-                "" if new is not None and bad is new else f"update {bad.id} would no longer fit: "
-            )
-            raise UpdateError(
-                f"{commitment.id}: {lead}{violation.problem}" + (f" ({when})" if when else "")
-            )
-        if new is not None and bad is new:
-            detail = ""
-        elif new is not None:
-            detail = f"recording {new.status} on {new.on} would make the update {bad.id} invalid"
-        else:
-            detail = f"without {without}, update {bad.id} would be invalid"
-        if when:
-            detail = f"{detail}, {when}" if detail else when
-        raise TransitionError(
-            commitment_id=commitment.id,
-            on=bad.on,
-            from_status=violation.from_status,
-            to_status=bad.status,
-            allowed=[s.value for s in Status if s in violation.allowed],
-            party=violation.party,
-            detail=detail,
-        )
-
-    # -- the append-only core (a store overrides these to persist) -----------------
-
-    def _transaction(self) -> contextlib.AbstractContextManager[None]:
-        """Scope of one check-and-append; a store makes it an atomic write transaction."""
-        return contextlib.nullcontext()
-
-    def _store_commitment(self, addition: Addition) -> None:
-        self._apply_addition(addition)
-
-    def _apply_addition(self, addition: Addition) -> None:
-        commitment = addition.commitment
-        cid = commitment.id
-        self._commitments[cid] = commitment
-        self._additions[cid] = addition
-        self._updates[cid] = []
-        self._amendments[cid] = []
-        self._retractions[cid] = []
-        self._log[cid] = [addition]
-        self._events.append(addition)
-        self._events_by_id[addition.id] = addition
-        self._known_from[cid] = addition.recorded_at
-
-    def _append(self, event: Event, *, checked: bool = True) -> None:  # noqa: ARG002
-        self._apply(event)
-
-    def _apply(self, event: Event) -> None:
-        if isinstance(event, Addition):
-            self._apply_addition(event)
-            return
-        cid = event.commitment_id
-        self._events.append(event)
-        self._events_by_id[event.id] = event
-        self._log[cid].append(event)
-        if isinstance(event, StatusUpdate):
-            self._updates[cid].append(event)
-        elif isinstance(event, Amendment):
-            self._amendments[cid].append(event)
-            self._revise(cid)
-        else:
-            self._retractions[cid].append(event)
-            self._retracted_by[event.update_id] = event
-            if isinstance(self._events_by_id.get(event.update_id), Amendment):
-                self._revise(cid)
-        self._known_from[cid] = min(self._known_from[cid], event.recorded_at)
-        self._timelines.pop(cid, None)
-
-    def _revise(self, cid: str) -> None:
-        """Refold an amended commitment's versions after its amendments changed."""
-        amendments = effective_amendments(self._amendments[cid], self._retractions[cid])
-        versions = fold_versions(self._additions[cid].commitment, amendments)
-        self._versions[cid] = versions
-        self._commitments[cid] = versions.current
-
-    # -- questions ----------------------------------------------------------------
-
-    def _check_known(self, cid: str, cutoff: dt.datetime | None, known_on: KnownOn) -> None:
-        if cutoff is not None and self._known_from[cid] >= cutoff:
-            raise NotYetKnownError(cid, self._known_from[cid].isoformat(), str(known_on))
-
-    def _known_versions(self, cid: str, cutoff: dt.datetime | None) -> Versions:
-        """The versions of `cid` as known before `cutoff` (None: everything recorded)."""
-        amendments = self._amendments[cid]
-        base = self._additions[cid].commitment
-        if not amendments:
-            return Versions(base)
-        if cutoff is None:
-            cached = self._versions.get(cid)
-            if cached is not None:
-                return cached
-        return fold_versions(base, effective_amendments(amendments, self._retractions[cid], cutoff))
-
-    def _version(self, cid: str, day: dt.date, cutoff: dt.datetime | None) -> Commitment:
-        """The commitment as it stood on `day`, as known before `cutoff`."""
-        if not self._amendments[cid]:
-            return self._commitments[cid]
-        return self._known_versions(cid, cutoff).at(day)
-
-    def _everything(self) -> None:
-        """Make every commitment present before a collection-wide answer (a lazy store loads)."""
-
-    def _candidates(self, cutoff: dt.datetime | None) -> Iterator[str]:
-        """The ids of every commitment known before `cutoff`, in the order they were added."""
-        self._everything()
-        if cutoff is None:
-            return iter(self._commitments)
-        known = self._known_from
-        return (cid for cid in self._commitments if known[cid] < cutoff)
-
-    def history(self, commitment_id: str, *, known_on: KnownOn = None) -> tuple[StatusUpdate, ...]:
-        """The updates that count, in effect order (retracted ones left out)."""
-        self[commitment_id]
-        return tuple(
-            effective_updates(
-                self._updates[commitment_id],
-                self._retractions[commitment_id],
-                knowledge_cutoff(known_on),
-            )
-        )
-
-    def amendments(self, commitment_id: str, *, known_on: KnownOn = None) -> tuple[Amendment, ...]:
-        """The amendments that count, in recording order (retracted ones left out)."""
-        self[commitment_id]
-        return tuple(
-            effective_amendments(
-                self._amendments[commitment_id],
-                self._retractions[commitment_id],
-                knowledge_cutoff(known_on),
-            )
-        )
+    def _check_known(state: View, cutoff: dt.datetime | None, known_on: KnownOn) -> None:
+        if not state.known(cutoff):
+            raise NotYetKnownError(state.commitment_id, state.known_from.isoformat(), str(known_on))
 
     def _asked(
         self, commitment_id: str, day: dt.date, known_on: KnownOn
-    ) -> tuple[Commitment, dt.datetime | None]:
-        """(the commitment as it stood on `day`, the cutoff) for a question about one."""
-        self[commitment_id]
+    ) -> tuple[State, Commitment, dt.datetime | None]:
+        """(the state, the commitment as it stood on `day`, the cutoff) for one question."""
         cutoff = knowledge_cutoff(known_on)
-        self._check_known(commitment_id, cutoff, known_on)
+        with self._reading():
+            state = self._state(commitment_id)
+        self._check_known(state, cutoff, known_on)
         if type(day) is not dt.date:
-            check_made(self._commitments[commitment_id], day)  # raises the usual message
-        commitment = self._version(commitment_id, day, cutoff)
+            check_made(state.current, day)  # raises the usual message
+        commitment = state.version_on(day, cutoff)
         check_made(commitment, day)
-        return commitment, cutoff
+        return state, commitment, cutoff
+
+    def history(self, commitment_id: str, *, known_on: KnownOn = None) -> tuple[StatusUpdate, ...]:
+        """The updates that count, in effect order (retracted ones left out)."""
+        cutoff = knowledge_cutoff(known_on)
+        with self._reading():
+            return tuple(self._state(commitment_id).updates_known(cutoff))
+
+    def amendments(self, commitment_id: str, *, known_on: KnownOn = None) -> tuple[Amendment, ...]:
+        """The amendments that count, in recording order (retracted ones left out)."""
+        cutoff = knowledge_cutoff(known_on)
+        with self._reading():
+            return tuple(self._state(commitment_id).amendments_known(cutoff))
 
     def status(
         self,
@@ -894,16 +762,16 @@ class Tracker:
         The overall status is after the tracker's policy; a party's is as recorded.
         """
         day = self._today() if as_of is None else as_of
-        commitment, cutoff = self._asked(commitment_id, day, known_on)
+        state, commitment, cutoff = self._asked(commitment_id, day, known_on)
+        timeline = state.timeline_of(commitment, cutoff)
         if party is not None:
             if party not in commitment.parties:
                 raise ValidationError(
                     f"{commitment_id}: unknown party {party!r}; the parties are "
                     f"{', '.join(commitment.parties) or 'none'}"
                 )
-            updates = self.history(commitment_id, known_on=known_on)
-            return party_statuses_on(commitment, updates, day)[party]
-        return self._status(commitment, self._timeline(commitment, cutoff), day)
+            return timeline.party_statuses_on(commitment, day)[party]
+        return self._status(commitment, timeline, day)
 
     def _status(self, commitment: Commitment, timeline: Timeline, day: dt.date) -> Status:
         """The overall status on `day` after the policy."""
@@ -923,41 +791,189 @@ class Tracker:
         Empty for a commitment without a recurrence; see `commitments.history.occurrences`.
         """
         day = self._today() if as_of is None else as_of
-        commitment, cutoff = self._asked(commitment_id, day, known_on)
-        return occurrences(commitment, self._timeline(commitment, cutoff), day)
+        state, commitment, cutoff = self._asked(commitment_id, day, known_on)
+        return occurrences(commitment, state.timeline_of(commitment, cutoff), day)
 
     def assess(
         self, commitment_id: str, *, as_of: dt.date | None = None, known_on: KnownOn = None
     ) -> Assessment:
         """The full assessment of one commitment on `as_of` (default today, UTC)."""
         day = self._today() if as_of is None else as_of
-        commitment, cutoff = self._asked(commitment_id, day, known_on)
-        updates = self.history(commitment_id, known_on=known_on)
+        state, commitment, cutoff = self._asked(commitment_id, day, known_on)
+        return self._assessment(state, commitment, day, known_on, cutoff)
+
+    def _assessment(
+        self,
+        view: View,
+        commitment: Commitment,
+        day: dt.date,
+        known_on: KnownOn,
+        cutoff: dt.datetime | None,
+    ) -> Assessment:
+        timeline = view.timeline_of(commitment, cutoff)
         versions = (
-            self._known_versions(commitment_id, cutoff) if self._amendments[commitment_id] else None
+            view.versions_known(cutoff) if isinstance(view, State) and view.amendments else None
         )
         return assess_timeline(
             commitment,
-            self._timeline(commitment, cutoff),
+            timeline,
             day,
             known_on,
-            party_statuses_on(commitment, updates, day),
+            timeline.party_statuses_on(commitment, day),
             policy=self.policy,
             versions=versions,
         )
+
+    # -- questions about the collection --------------------------------------------
+
+    def _selected(self, selection: Selection) -> Iterator[tuple[View, Commitment, Timeline]]:
+        """Each commitment `selection` selects: its view, its version then, its timeline."""
+        day, cutoff, kind = selection.day, selection.cutoff, selection.kind
+        ids = self._recorder.candidates(selection)
+        if ids is None:
+            ids = self._recorder.ids()
+        for view in self._views(ids, cutoff):
+            if not view.known(cutoff):
+                continue
+            commitment = view.version_on(day, cutoff)
+            if commitment.made_on > day:
+                continue
+            if kind == "all":
+                yield view, commitment, view.timeline_of(commitment, cutoff)
+                continue
+            if commitment.recurrence is not None:
+                timeline = view.timeline_of(commitment, cutoff)
+                if self._recurring_selected(commitment, timeline, selection):
+                    yield view, commitment, timeline
+                continue
+            if kind == "fulfilled":
+                timeline = view.timeline_of(commitment, cutoff)
+                # The policy only ever turns open into broken: check it for the fulfilled.
+                if timeline.status_on(day) is Status.FULFILLED and (
+                    self._status(commitment, timeline, day) is Status.FULFILLED
+                ):
+                    yield view, commitment, timeline
+                continue
+            deadline = commitment.deadline
+            if deadline is None or deadline.latest is None:
+                continue
+            # Cheap date checks first: most commitments are ruled out without a timeline.
+            if kind == "overdue":
+                if day <= deadline.latest:
+                    continue
+            elif kind == "due":
+                if day > deadline.latest or (
+                    deadline.earliest is not None and day < deadline.earliest
+                ):
+                    continue
+            elif not day <= deadline.latest <= (selection.end or day):
+                continue
+            timeline = view.timeline_of(commitment, cutoff)
+            if kind == "due_within":
+                if timeline.status_on(day).is_open:
+                    yield view, commitment, timeline
+                continue
+            overdue, due = deadline_flags(commitment, self._status(commitment, timeline, day), day)
+            if overdue if kind == "overdue" else due:
+                yield view, commitment, timeline
+
+    def _recurring_selected(
+        self, commitment: Commitment, timeline: Timeline, selection: Selection
+    ) -> bool:
+        day = selection.day
+        periods = occurrences(commitment, timeline, day)
+        status, _ = policy_status(timeline, day, due_by(commitment, periods), self.policy)
+        if selection.kind == "fulfilled":
+            return False  # its fulfilled updates mark occurrences
+        overdue, due = recurring_flags(periods, status, day)
+        if selection.kind == "overdue":
+            return overdue
+        if selection.kind == "due":
+            return due
+        # Its current period is its deadline: due if not yet met and ending soon.
+        return due and bool(periods) and periods[-1].end <= (selection.end or day)
+
+    def _select(self, selection: Selection) -> list[Commitment]:
+        with self._reading():
+            return [commitment for _, commitment, _ in self._selected(selection)]
+
+    def select(
+        self,
+        kind: str,
+        *,
+        as_of: dt.date | None = None,
+        known_on: KnownOn = None,
+        within: dt.timedelta | None = None,
+    ) -> list[Assessment]:
+        """Assessments of the commitments `overdue`, `due` or `fulfilled` select ("all": every one).
+
+        The same commitments as those methods, in the order added. Answered from a
+        store's snapshots where they serve, so `last_update` may come without its note,
+        sources and reason; `assess` reads one commitment whole.
+        """
+        if kind not in {"overdue", "due", "fulfilled", "all"}:
+            raise ValidationError(f"kind must be overdue, due, fulfilled or all, got {kind!r}")
+        selection = self._selection(kind, as_of, known_on, within)
+        with self._reading():
+            return [
+                self._assessment(view, commitment, selection.day, known_on, selection.cutoff)
+                for view, commitment, _ in self._selected(selection)
+            ]
+
+    def _selection(
+        self,
+        kind: str,
+        as_of: dt.date | None,
+        known_on: KnownOn,
+        within: dt.timedelta | None = None,
+    ) -> Selection:
+        day = self._today() if as_of is None else as_of
+        self._check_day(day)
+        cutoff = knowledge_cutoff(known_on)
+        if within is None:
+            return Selection(kind, day, cutoff)
+        if not isinstance(within, dt.timedelta) or within < dt.timedelta(0):
+            raise ValidationError(f"within must be a timedelta of zero or more, got {within!r}")
+        try:
+            end = day + within
+        except OverflowError:
+            raise ValidationError(
+                f"{day} plus {within.days} days is past the end of the calendar"
+            ) from None
+        return Selection("due_within", day, cutoff, end)
 
     def assess_all(
         self, *, as_of: dt.date | None = None, known_on: KnownOn = None
     ) -> list[Assessment]:
         """Assessments of every commitment made on or before `as_of`, as known on `known_on`."""
-        day = self._today() if as_of is None else as_of
-        self._check_day(day)
-        cutoff = knowledge_cutoff(known_on)
-        return [
-            self.assess(cid, as_of=day, known_on=known_on)
-            for cid in self._candidates(cutoff)
-            if self._version(cid, day, cutoff).made_on <= day
-        ]
+        selection = self._selection("all", as_of, known_on)
+        with self._reading():
+            ids = self._recorder.ids()
+            return [
+                self._assessment(view, commitment, selection.day, known_on, selection.cutoff)
+                for view, commitment, _ in self._selected_full(ids, selection)
+            ]
+
+    def _selected_full(
+        self, ids: Sequence[str], selection: Selection
+    ) -> Iterator[tuple[State, Commitment, Timeline]]:
+        """Every commitment known and made by then, each read whole (notes, sources)."""
+        day, cutoff = selection.day, selection.cutoff
+        for start_at in range(0, len(ids), 2000):
+            chunk = ids[start_at : start_at + 2000]
+            missing = [cid for cid in chunk if cid not in self._states]
+            logs = self._recorder.logs(missing) if missing else {}
+            for cid in chunk:
+                state = self._states.get(cid)
+                if state is None:
+                    if cid not in logs:
+                        continue
+                    state = self._fold(cid, logs[cid])
+                if not state.known(cutoff):
+                    continue
+                commitment = state.version_on(day, cutoff)
+                if commitment.made_on <= day:
+                    yield state, commitment, state.timeline_of(commitment, cutoff)
 
     def compliance(
         self,
@@ -981,9 +997,9 @@ class Tracker:
     ) -> list[Commitment]:
         """Commitments open on `as_of` whose latest deadline date has passed.
 
-        Each as it stood on `as_of`, as known on `known_on`.
+        Each as it stood on `as_of`, as known on `known_on`, in the order added.
         """
-        return self._select(as_of, known_on, want_overdue=True)
+        return self._select(self._selection("overdue", as_of, known_on))
 
     def due(
         self,
@@ -998,32 +1014,7 @@ class Tracker:
         whose latest deadline date falls in `[as_of, as_of + within]`, both inclusive;
         for a recurring commitment, the end of its current period, not yet met.
         """
-        if within is None:
-            return self._select(as_of, known_on, want_overdue=False)
-        day = self._today() if as_of is None else as_of
-        self._check_day(day)
-        if not isinstance(within, dt.timedelta) or within < dt.timedelta(0):
-            raise ValidationError(f"within must be a timedelta of zero or more, got {within!r}")
-        end = day + within
-        cutoff = knowledge_cutoff(known_on)
-        selected = []
-        for cid in self._candidates(cutoff):
-            c = self._version(cid, day, cutoff)
-            if c.made_on > day:
-                continue
-            if c.recurrence is not None:
-                # Its current period is its deadline: due if not yet met and ending soon.
-                current = self.occurrences(c.id, as_of=day, known_on=known_on)[-1]
-                if self.assess(c.id, as_of=day, known_on=known_on).due and current.end <= end:
-                    selected.append(c)
-            elif (
-                c.deadline is not None
-                and c.deadline.latest is not None
-                and day <= c.deadline.latest <= end
-                and self._timeline(c, cutoff).status_on(day).is_open
-            ):
-                selected.append(c)
-        return selected
+        return self._select(self._selection("due", as_of, known_on, within))
 
     def fulfilled(
         self, *, as_of: dt.date | None = None, known_on: KnownOn = None
@@ -1032,80 +1023,7 @@ class Tracker:
 
         A recurring commitment never is: its `fulfilled` updates mark occurrences.
         """
-        day = self._today() if as_of is None else as_of
-        self._check_day(day)
-        cutoff = knowledge_cutoff(known_on)
-        selected = []
-        for cid in self._candidates(cutoff):
-            c = self._version(cid, day, cutoff)
-            if c.made_on > day:
-                continue
-            timeline = self._timeline(c, cutoff)
-            # The policy only ever turns open into broken: check it for the fulfilled alone.
-            if timeline.status_on(day) is Status.FULFILLED and (
-                self._status(c, timeline, day) is Status.FULFILLED
-            ):
-                selected.append(c)
-        return selected
-
-    def _select(
-        self, as_of: dt.date | None, known_on: KnownOn, *, want_overdue: bool
-    ) -> list[Commitment]:
-        day = self._today() if as_of is None else as_of
-        self._check_day(day)
-        cutoff = knowledge_cutoff(known_on)
-        selected = []
-        for cid in self._candidates(cutoff):
-            commitment = self._version(cid, day, cutoff)
-            if commitment.recurrence is not None:
-                if commitment.made_on <= day and self._recurring_flag(
-                    commitment, cutoff, day, want_overdue=want_overdue
-                ):
-                    selected.append(commitment)
-                continue
-            deadline = commitment.deadline
-            if deadline is None or deadline.latest is None or commitment.made_on > day:
-                continue
-            # Cheap date checks first: most commitments are ruled out without a timeline.
-            if want_overdue:
-                if day <= deadline.latest:
-                    continue
-            elif day > deadline.latest or (
-                deadline.earliest is not None and day < deadline.earliest
-            ):
-                continue
-            status = self._status(commitment, self._timeline(commitment, cutoff), day)
-            overdue, due = deadline_flags(commitment, status, day)
-            if overdue if want_overdue else due:
-                selected.append(commitment)
-        return selected
-
-    def _recurring_flag(
-        self,
-        commitment: Commitment,
-        cutoff: dt.datetime | None,
-        day: dt.date,
-        *,
-        want_overdue: bool,
-    ) -> bool:
-        timeline = self._timeline(commitment, cutoff)
-        periods = occurrences(commitment, timeline, day)
-        status, _ = policy_status(timeline, day, due_by(commitment, periods), self.policy)
-        overdue, due = recurring_flags(periods, status, day)
-        return overdue if want_overdue else due
-
-    def _timeline(self, commitment: Commitment, cutoff: dt.datetime | None) -> Timeline:
-        """The status timeline of `commitment` (one version of it) as known before `cutoff`."""
-        cid = commitment.id
-        if cutoff is None:
-            cached = self._timelines.get(cid)
-            if cached is not None and cached[0] is commitment:
-                return cached[1]
-        updates = effective_updates(self._updates[cid], self._retractions[cid], cutoff)
-        timeline = build_timeline(commitment, updates)
-        if cutoff is None:
-            self._timelines[cid] = (commitment, timeline)
-        return timeline
+        return self._select(self._selection("fulfilled", as_of, known_on))
 
     def _today(self) -> dt.date:
         return self._clock().astimezone(dt.UTC).date()

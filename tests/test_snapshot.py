@@ -1,4 +1,4 @@
-"""Summaries: a pure digest of a history that must agree with the full computation."""
+"""Snapshots: a saved state of the one fold, which must answer as the fold does."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import store as store_module
-from commitments.history import build_timeline, effective_updates, knowledge_violation
-from commitments.summary import appended, check_appended, comes_last, summarize
+from commitments.history import first_violation, knowledge_violation
+from commitments.projection import fold
+from commitments.snapshot import Snapshot, snapshot
 from old_stores import write_store
 
 MADE = dt.date(2024, 1, 1)
@@ -95,25 +96,62 @@ def history(tracker: cm.Tracker, cid: str) -> tuple[list[cm.StatusUpdate], list[
     )
 
 
-class TestSummary:
+def key(snap: Snapshot) -> tuple[object, ...]:
+    """What a snapshot holds, with thin and full updates compared by what thin ones keep."""
+    t = snap.timeline
+
+    def thin(updates: object) -> list[tuple[object, ...]]:
+        return [(u.id, u.on, u.recorded_at, u.party, u.status) for u in updates]  # type: ignore[attr-defined]
+
+    return (
+        snap.commitment,
+        snap.version,
+        snap.known_from,
+        snap.newest,
+        t.days,
+        t.statuses,
+        thin(t.updates),
+        thin(t.markers),
+        t.open_tracks,
+        t.track_states,
+        snap.tracks,
+        snap.last,
+        snap.amended,
+        snap.retracted,
+        snap.usable,
+    )
+
+
+def tracker_after(attempted: list[tuple[str, ...]]) -> cm.Tracker:
+    tracker = cm.Tracker()
+    for c in commitments_():
+        tracker.add(c, recorded_at=T0)
+    for step in attempted:
+        apply(tracker, step)
+    return tracker
+
+
+class TestSnapshot:
     @given(steps())
-    def test_summary_matches_timeline(self, attempted):
-        """A summary's timeline and track statuses are those of the full computation."""
-        tracker = cm.Tracker()
-        for c in commitments_():
-            tracker.add(c)
-        for step in attempted:
-            apply(tracker, step)
+    def test_text_round_trips(self, attempted):
+        """A snapshot read back from its text holds what it held."""
+        tracker = tracker_after(attempted)
         for c in tracker:
-            updates, retractions = history(tracker, c.id)
-            summary = summarize(c, updates, retractions)
-            timeline = build_timeline(c, effective_updates(updates, retractions))
-            assert summary.days == timeline.days
-            assert summary.statuses == timeline.statuses
-            assert [u.id for u in summary.timeline(c.id).updates] == [
-                u.id for u in timeline.updates
-            ]
-            assert summary.events == len(updates) + len(retractions)
+            snap = snapshot(fold(tracker.events(c.id)))
+            assert key(Snapshot.from_text(snap.commitment, snap.to_text())) == key(snap)
+
+    @given(steps())
+    def test_party_statuses_from_the_timeline(self, attempted):
+        """The timeline's party statuses are those a replay of the updates gives."""
+        from commitments.history import party_statuses_on  # noqa: PLC0415
+
+        tracker = tracker_after(attempted)
+        for c in tracker:
+            state = fold(tracker.events(c.id))
+            timeline = state.timeline_of(c, None)
+            for day in (MADE, MADE + dt.timedelta(days=30), MADE + dt.timedelta(days=200)):
+                expected = party_statuses_on(c, state.updates_known(None), day)
+                assert timeline.party_statuses_on(c, day) == expected
 
     @given(
         steps(),
@@ -122,16 +160,12 @@ class TestSummary:
         st.sampled_from(["", "A", "B"]),
         st.integers(0, 3400),
     )
-    def test_appended_matches_full_check(self, attempted, status, day, party, hours):
-        """An update that comes last is refused, or summarized, exactly as in full."""
-        tracker = cm.Tracker()
-        for c in commitments_():
-            tracker.add(c)
-        for step in attempted:
-            apply(tracker, step)
+    def test_appended_matches_the_fold(self, attempted, status, day, party, hours):
+        """An update that comes last is refused, or appended, exactly as the fold does it."""
+        tracker = tracker_after(attempted)
         c = tracker["pair" if party else "solo"]
-        updates, retractions = history(tracker, c.id)
-        summary = summarize(c, updates, retractions)
+        state = fold(tracker.events(c.id))
+        snap = snapshot(state)
         new = cm.StatusUpdate(
             id="new",
             commitment_id=c.id,
@@ -140,98 +174,87 @@ class TestSummary:
             recorded_at=T0 + dt.timedelta(hours=hours),
             party=party or None,
         )
-        if not comes_last(c, summary, new):
+        if not snap.comes_last(new):
             return
-        quick = check_appended(c, summary, new, tracker.workflow)
+        quick = first_violation(c, (new,), tracker.workflow, start=dict(snap.tracks))
         full = knowledge_violation(
-            c, [*updates, new], retractions, tracker.workflow, since=new.recorded_at
+            c, [*state.updates, new], state.retractions, tracker.workflow, since=new.recorded_at
         )
         assert (None if quick is None else (quick, None)) == full
         if quick is None:
-            assert appended(summary, new) == summarize(c, [*updates, new], retractions)
+            assert key(snap.appended(new)) == key(snapshot(state.apply(new)))
 
 
-class TestStoreSummaries:
+class TestStoreSnapshots:
     @given(steps(), DAYS)
-    def test_overdue_from_summaries_matches_tracker(self, attempted, day):
-        """`overdue_assessments` equals assessing each of the tracker's overdue commitments."""
-        tracker = cm.Tracker()
-        for c in commitments_():
-            tracker.add(c)
-        for step in attempted:
-            apply(tracker, step)
-        expected = [tracker.assess(c.id, as_of=day) for c in tracker.overdue(as_of=day)]
+    def test_store_selects_as_the_tracker_does(self, attempted, day):
+        """A store's overdue, due and fulfilled (from snapshots) equal the tracker's."""
+        tracker = tracker_after(attempted)
         with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
             path = Path(folder) / "t.db"
             cm.create_store(path, tracker).close()
-            with cm.open_store(path, lazy=True, details=False) as store:
-                got = store.overdue_assessments(as_of=day)
-
-        def key(a: cm.Assessment) -> tuple[object, ...]:
-            last = None if a.last_update is None else a.last_update.id
-            return (a.commitment, a.status, a.overdue, a.due, a.fulfilled_on, a.late_by, last)
-
-        assert [key(a) for a in got] == [key(a) for a in expected]
+            with cm.open_store(path) as store:
+                for kind in ("overdue", "due", "fulfilled", "all"):
+                    got = store.select(kind, as_of=day)
+                    expected = tracker.select(kind, as_of=day)
+                    assert [assessment_key(a) for a in got] == [assessment_key(a) for a in expected]
+                assert store.overdue(as_of=day) == tracker.overdue(as_of=day)
 
     @given(steps(), steps())
-    def test_quick_batch_matches_tracker(self, before, batch):
-        """A prepared batch accepts and refuses as the tracker does; summaries stay exact."""
-        tracker = cm.Tracker()
-        for c in commitments_():
-            tracker.add(c)
-        for step in before:
-            apply(tracker, step)
+    def test_store_batch_matches_tracker(self, before, batch):
+        """A batch in one store transaction accepts and refuses as the tracker does; the
+        snapshots it leaves equal those rebuilt from the log."""
+        tracker = tracker_after(before)
         records = [s for s in batch if s[0] == "record"]
         with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
             path = Path(folder) / "t.db"
             cm.create_store(path, tracker).close()
-            with cm.open_store(path, lazy=True) as store, store.transaction():
-                store.prepare(["solo", "pair", "late"])
+            with cm.open_store(path) as store, store.transaction():
                 got = [apply(store, s) for s in records]
             expected = [apply(tracker, s) for s in records]
             assert got == expected
             conn = sqlite3.connect(path)
-            stored = conn.execute("SELECT * FROM summaries ORDER BY commitment_id").fetchall()
+            stored = conn.execute("SELECT * FROM snapshots ORDER BY seq").fetchall()
             conn.execute("BEGIN")
-            store_module._rebuild_summaries(conn)  # the reference rebuild
-            rebuilt = conn.execute("SELECT * FROM summaries ORDER BY commitment_id").fetchall()
+            store_module._rebuild_snapshots(conn, "t.db")  # the reference rebuild
+            rebuilt = conn.execute("SELECT * FROM snapshots ORDER BY seq").fetchall()
             conn.rollback()
             conn.close()
             assert stored == rebuilt
             with cm.open_store(path) as reopened:
-                assert [e.id for e in reopened.events()] == [e.id for e in tracker.events()]
+                assert cm.dumps(reopened) == cm.dumps(tracker)
 
-    def test_refused_batch_leaves_summaries(self, tmp_path):
-        """A batch refused part-way stores neither its events nor its summaries."""
+    def test_refused_batch_leaves_snapshots(self, tmp_path):
+        """A batch refused part-way stores neither its events nor its snapshots."""
         path = tmp_path / "t.db"
         with cm.create_store(path) as store:
             for c in commitments_():
-                store.add(c)
+                store.add(c, recorded_at=T0)
             store.record("solo", "in_progress", on=dt.date(2024, 1, 5), recorded_at=T1)
         conn = sqlite3.connect(path)
-        before = conn.execute("SELECT * FROM summaries ORDER BY commitment_id").fetchall()
+        before = conn.execute("SELECT * FROM snapshots ORDER BY seq").fetchall()
         conn.close()
-        with cm.open_store(path, lazy=True) as store:
+        with cm.open_store(path) as store:
             try:
                 with store.transaction():
-                    store.prepare(["solo"])
                     store.record("solo", "fulfilled", on=dt.date(2024, 1, 9), recorded_at=T1)
                     store.record("solo", "broken", on=dt.date(2024, 1, 10), recorded_at=T1)
             except cm.TransitionError:
                 pass
+            assert store.status("solo", as_of=dt.date(2024, 1, 20)) is cm.Status.IN_PROGRESS
         conn = sqlite3.connect(path)
-        after = conn.execute("SELECT * FROM summaries ORDER BY commitment_id").fetchall()
+        after = conn.execute("SELECT * FROM snapshots ORDER BY seq").fetchall()
         events = conn.execute("SELECT count(*) FROM events WHERE type = 'update'").fetchone()[0]
         conn.close()
         assert after == before
         assert events == 1
 
     def test_rows_written_behind_the_store_are_counted(self, tmp_path):
-        """An event inserted by another tool makes its summary stale, and answers exact."""
+        """An event inserted by another tool makes its snapshot stale, and answers exact."""
         path = tmp_path / "t.db"
         with cm.create_store(path) as store:
             for c in commitments_():
-                store.add(c)
+                store.add(c, recorded_at=T0)
         conn = sqlite3.connect(path)
         conn.execute(
             "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc) "
@@ -252,14 +275,30 @@ class TestStoreSummaries:
         )
         conn.commit()
         conn.close()
-        with cm.open_store(path, lazy=True) as store:
-            got = [a.commitment_id for a in store.overdue_assessments(as_of=dt.date(2024, 3, 1))]
-        assert got == ["pair"]
+        with cm.open_store(path) as store:
+            assert [c.id for c in store.overdue(as_of=dt.date(2024, 3, 1))] == ["pair"]
+            store.recorder.rebuild_snapshots()  # type: ignore[attr-defined]
+            assert [c.id for c in store.overdue(as_of=dt.date(2024, 3, 1))] == ["pair"]
+
+
+def assessment_key(a: cm.Assessment) -> tuple[object, ...]:
+    last = None if a.last_update is None else a.last_update.id
+    return (
+        a.commitment,
+        a.status,
+        a.overdue,
+        a.due,
+        a.fulfilled_on,
+        a.late_by,
+        last,
+        dict(a.party_statuses),
+        a.missed_periods,
+    )
 
 
 class TestMigration:
-    def test_schema_1_store_gains_summaries(self, tmp_path):
-        """Opening a schema-1 store builds the summaries of its existing histories."""
+    def test_schema_1_store_gains_snapshots(self, tmp_path):
+        """Opening a schema-1 store builds the snapshots of its existing histories."""
         path = tmp_path / "old.db"
         tracker = cm.Tracker()
         for c in commitments_():
@@ -267,25 +306,24 @@ class TestMigration:
         tracker.record("solo", "in_progress", on=dt.date(2024, 1, 5), recorded_at=T1)
         tracker.record("pair", "stalled", on=dt.date(2024, 1, 6), party="A", recorded_at=T1)
         write_store(path, tracker, version=1)
-        with cm.open_store(path, lazy=True) as store:
-            got = store.overdue_assessments(as_of=dt.date(2024, 3, 1))
-        assert [a.commitment_id for a in got] == ["solo", "pair"]
+        with cm.open_store(path) as store:
+            got = [c.id for c in store.overdue(as_of=dt.date(2024, 3, 1))]
+        assert got == ["solo", "pair"]
         conn = sqlite3.connect(path)
-        row = conn.execute("SELECT timeline FROM summaries WHERE commitment_id = 'solo'").fetchone()
+        count = conn.execute("SELECT count(*) FROM snapshots").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.close()
-        assert row[0].split("\n")[1] == "in_progress"
+        assert count == 3
         assert version == store_module.SCHEMA_VERSION
 
 
 def test_quick_append_takes_a_lone_sources_string_as_one(tmp_path):
-    """On the quick path too, sources="url" is one source."""
+    """On the snapshot path too, sources="url" is one source."""
     path = tmp_path / "t.db"
     with cm.create_store(path) as store:
         for c in commitments_():
-            store.add(c)
-    with cm.open_store(path, lazy=True) as store, store.transaction():
-        store.prepare(["solo"])
+            store.add(c, recorded_at=T0)
+    with cm.open_store(path) as store:
         update = store.record(
             "solo",
             "in_progress",
@@ -293,4 +331,5 @@ def test_quick_append_takes_a_lone_sources_string_as_one(tmp_path):
             recorded_at=T1,
             sources="https://x.test/a",
         )
-    assert update.sources == (cm.Source(url="https://x.test/a"),)
+        assert update.sources == (cm.Source(url="https://x.test/a"),)
+        assert store.history("solo")[0].sources == (cm.Source(url="https://x.test/a"),)

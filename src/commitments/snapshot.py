@@ -1,0 +1,257 @@
+"""A saved state of the projection: what a store keeps per commitment to answer fast.
+
+`snapshot(state)` takes from a `commitments.projection.State` what questions asked with
+everything recorded counting need (the commitment as it stands, its status timeline),
+and what checking an update that comes last needs (each track's status, the last
+effect key, the newest recording time). It is never computed another way: a store
+writes the snapshot of the state it just folded, or `Snapshot.appended`, which runs the
+fold's own `TimelineBuilder` one update further. `to_text` and `from_text` give the
+compact form stores save.
+
+A snapshot answers only for a commitment with one version (no revision in force):
+`usable` says so; otherwise the tracker reads the whole log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import attrs
+
+from commitments.commitment import Commitment
+from commitments.events import StatusUpdate
+from commitments.exceptions import ValidationError
+from commitments.history import Timeline, TimelineBuilder, effect_key, statuses_after
+from commitments.projection import State
+from commitments.status import Status
+
+_STATUSES = {s.value: s for s in Status}
+
+#: A thin update: (id, on as an ordinal, recorded_at in ISO format, party, status).
+Ref = tuple[str, int, str, str | None, Status]
+
+
+@attrs.frozen
+class Snapshot:
+    """One commitment's state, everything recorded counting, without its events.
+
+    `version` counts the events of its log; `tracks` holds each track's status after
+    every effective update and `last` the effect key (on, recorded_at) of the last one;
+    `newest` is the latest `recorded_at` of any event. `amended` and `retracted` say
+    whether the log holds amendments or retractions (then an update is never appended
+    to the snapshot alone).
+    """
+
+    commitment: Commitment
+    version: int
+    known_from: dt.datetime
+    newest: dt.datetime
+    timeline: Timeline
+    tracks: tuple[tuple[str | None, Status], ...]
+    last: tuple[dt.date, dt.datetime] | None
+    amended: bool = False
+    retracted: bool = False
+    usable: bool = True
+
+    @property
+    def commitment_id(self) -> str:
+        """The commitment's id."""
+        return self.commitment.id
+
+    def known(self, cutoff: dt.datetime | None) -> bool:
+        """Whether the commitment was recorded before `cutoff` (None: now)."""
+        return cutoff is None or self.known_from < cutoff
+
+    def version_on(self, day: dt.date, cutoff: dt.datetime | None) -> Commitment:  # noqa: ARG002
+        """The commitment on any day: a usable snapshot has one version."""
+        return self.commitment
+
+    def timeline_of(self, version: Commitment, cutoff: dt.datetime | None) -> Timeline:  # noqa: ARG002
+        """The status timeline, everything recorded counting."""
+        return self.timeline
+
+    @property
+    def closed_from(self) -> int | None:
+        """The ordinal from which the commitment is closed for good, or None.
+
+        A prefilter for stores: a non-recurring commitment whose last timeline entry is
+        closed stays closed from the start of that run on (no policy reopens it).
+        """
+        if self.commitment.recurrence is not None or not self.timeline.statuses:
+            return None
+        statuses = self.timeline.statuses
+        if statuses[-1].is_open:
+            return None
+        i = len(statuses) - 1
+        while i > 0 and statuses[i - 1] == statuses[-1]:
+            i -= 1
+        return self.timeline.days[i]
+
+    def comes_last(self, update: StatusUpdate) -> bool:
+        """Whether `update` may be appended to this snapshot without reading the log.
+
+        It must follow every effective update in effect order and every event in
+        recording order, on a commitment that is not recurring, amended or retracted
+        in: every state of knowledge from its `recorded_at` on is then the latest
+        history plus `update`, so the track statuses are all a check needs.
+        """
+        return (
+            self.usable
+            and not self.amended
+            and not self.retracted
+            and self.commitment.recurrence is None
+            and (self.last is None or effect_key(update) >= self.last)
+            and update.recorded_at >= self.newest
+        )
+
+    def appended(self, update: StatusUpdate) -> Snapshot:
+        """The snapshot after `update`, which `comes_last` (as if the log were refolded)."""
+        builder = TimelineBuilder(self.commitment, self.timeline)
+        builder.add(update)
+        return attrs.evolve(
+            self,
+            version=self.version + 1,
+            known_from=min(self.known_from, update.recorded_at),
+            newest=update.recorded_at,
+            timeline=builder.timeline(),
+            tracks=tuple(builder.state.items()),
+            last=effect_key(update),
+        )
+
+    # -- the saved form --------------------------------------------------------------
+
+    def to_text(self) -> str:
+        """The compact JSON a store saves (the commitment is saved apart)."""
+        t = self.timeline
+        doc: dict[str, Any] = {
+            "v": self.version,
+            "k": self.known_from.isoformat(),
+            "n": self.newest.isoformat(),
+            "d": t.days,
+            "s": [s.value for s in t.statuses],
+            "u": [_ref(u) for u in t.updates],
+            "t": [[track, status.value] for track, status in self.tracks],
+        }
+        if self.last is not None:
+            doc["l"] = [self.last[0].isoformat(), self.last[1].isoformat()]
+        if t.markers:
+            doc["m"] = [_ref(u) for u in t.markers]
+        if t.open_tracks:
+            doc["o"] = [sorted(x or "" for x in tracks) for tracks in t.open_tracks]
+        if t.track_states:
+            doc["p"] = [[s.value for s in states] for states in t.track_states]
+        flags = "a" * self.amended + "r" * self.retracted + "x" * (not self.usable)
+        if flags:
+            doc["f"] = flags
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_text(cls, commitment: Commitment, text: str) -> Snapshot:
+        """A snapshot of `commitment` from `to_text`; `ValidationError` when damaged."""
+        try:
+            doc = json.loads(text)
+            cid = commitment.id
+            days = tuple(doc["d"])
+            refs = [_unref(r) for r in doc["u"]]
+            markers = [_unref(r) for r in doc.get("m", ())]
+            open_tracks = tuple(frozenset(x or None for x in o) for o in doc.get("o", ()))
+            timeline = Timeline(
+                days,
+                tuple(_STATUSES[s] for s in doc["s"]),
+                _Updates(cid, refs),
+                _Updates(cid, markers),
+                open_tracks,
+                tuple(tuple(_STATUSES[s] for s in states) for states in doc.get("p", ())),
+            )
+            last = doc.get("l")
+            flags = doc.get("f", "")
+            snap = cls(
+                commitment,
+                int(doc["v"]),
+                dt.datetime.fromisoformat(doc["k"]),
+                dt.datetime.fromisoformat(doc["n"]),
+                timeline,
+                tuple((track, _STATUSES[status]) for track, status in doc["t"]),
+                None
+                if last is None
+                else (dt.date.fromisoformat(last[0]), dt.datetime.fromisoformat(last[1])),
+                amended="a" in flags,
+                retracted="r" in flags,
+                usable="x" not in flags,
+            )
+        except (KeyError, TypeError, ValueError, RecursionError, AttributeError) as exc:
+            raise ValidationError(f"the snapshot of {commitment.id!r} is damaged: {exc}") from None
+        if len(timeline.statuses) != len(days) or len(refs) != len(days):
+            raise ValidationError(f"the snapshot of {commitment.id!r} is damaged: parts differ")
+        return snap
+
+
+def snapshot(state: State) -> Snapshot:
+    """The snapshot of `state`: what it answers with everything recorded counting."""
+    current = state.current
+    effective = state.updates_known(None)
+    return Snapshot(
+        commitment=current,
+        version=state.version,
+        known_from=state.known_from,
+        newest=state.newest,
+        timeline=state.timeline_of(current, None),
+        tracks=tuple(statuses_after(current, effective).items()),
+        last=effect_key(effective[-1]) if effective else None,
+        amended=bool(state.amendments),
+        retracted=bool(state.retractions),
+        usable=len(state.versions.all) == 1,
+    )
+
+
+def _ref(update: StatusUpdate) -> list[Any]:
+    return [
+        update.id,
+        update.on.toordinal(),
+        update.recorded_at.isoformat(),
+        update.party,
+        update.status.value,
+    ]
+
+
+def _unref(raw: Sequence[Any]) -> Ref:
+    eid, on, recorded, party, status = raw
+    if not isinstance(eid, str) or not isinstance(on, int) or not isinstance(recorded, str):
+        raise TypeError(f"bad update reference {raw!r}")
+    return (eid, on, recorded, party, _STATUSES[status])
+
+
+class _Updates(Sequence[StatusUpdate]):
+    """Thin updates (no note, sources, reason or progress), built when read."""
+
+    __slots__ = ("_cid", "_refs")
+
+    def __init__(self, commitment_id: str, refs: Sequence[Ref]) -> None:
+        self._cid = commitment_id
+        self._refs = refs
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    @overload
+    def __getitem__(self, index: int) -> StatusUpdate: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[StatusUpdate]: ...
+    def __getitem__(self, index: int | slice) -> StatusUpdate | Sequence[StatusUpdate]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        eid, on, recorded, party, status = self._refs[index]
+        return StatusUpdate(
+            id=eid,
+            commitment_id=self._cid,
+            status=status,
+            on=dt.date.fromordinal(on),
+            recorded_at=dt.datetime.fromisoformat(recorded),
+            party=party,
+        )
+
+    def __iter__(self) -> Iterator[StatusUpdate]:
+        return (self[i] for i in range(len(self)))
