@@ -32,24 +32,28 @@ CLOSING = ["fulfilled", "broken", "withdrawn", "partially_fulfilled", None, None
 def make_document(size: int, seed: int = 7) -> dict[str, object]:
     """A valid catalog document: 10 updates per commitment, about a third closed."""
     rng = random.Random(seed)
-    commitments = []
-    events = []
+    events: list[dict[str, object]] = []
     base = dt.date(2020, 1, 1)
     for i in range(size):
         cid = f"c{i}"
         made = base + dt.timedelta(days=rng.randrange(0, 1500))
         latest = made + dt.timedelta(days=rng.randrange(30, 700))
-        commitments.append(
+        events.append(
             {
-                "id": cid,
-                "title": f"Pledge number {i}",
-                "made_on": made.isoformat(),
-                "parties": ["CN", "KR"],
-                "areas": ["trade"],
-                "deadline": {
-                    "text": f"by {latest}",
-                    "earliest": None,
-                    "latest": latest.isoformat(),
+                "type": "added",
+                "id": f"{cid}:0",
+                "recorded_at": dt.datetime.combine(made, dt.time(9), tzinfo=dt.UTC).isoformat(),
+                "commitment": {
+                    "id": cid,
+                    "title": f"Pledge number {i}",
+                    "made_on": made.isoformat(),
+                    "parties": ["CN", "KR"],
+                    "areas": ["trade"],
+                    "deadline": {
+                        "text": f"by {latest}",
+                        "earliest": None,
+                        "latest": latest.isoformat(),
+                    },
                 },
             }
         )
@@ -71,7 +75,7 @@ def make_document(size: int, seed: int = 7) -> dict[str, object]:
                     "note": "reported",
                 }
             )
-    return {"schema_version": 1, "commitments": commitments, "events": events}
+    return {"schema_version": 2, "events": events}
 
 
 def best_of(repeat: int, func: Callable[[], object]) -> float:
@@ -115,7 +119,7 @@ def main() -> None:
 
     events = len(document["events"])  # type: ignore[arg-type]
     rows = [
-        ("catalog", f"{args.size:,} commitments, {events:,} updates, {megabytes:.0f} MB JSON"),
+        ("catalog", f"{args.size:,} commitments, {events:,} events, {megabytes:.0f} MB JSON"),
         (
             "load (cm.load)",
             f"{t_load:.2f} s = {t_load / t_json_loads:.2f}x json.loads ({t_json_loads:.2f} s)",

@@ -475,3 +475,87 @@ class TestReviewedEdges:
         code, _, err = run("status", "--store", str(tmp_path))
         assert code == 1
         assert "is a directory, not a store file" in err
+
+
+class TestAmendAndKnowledge:
+    def test_amend_corrects_and_revises(self, db):
+        """`amend` records a correction, or a revision with --on; `show` lists both (item 1)."""
+        code, out, err = run(
+            "amend", "fund", "--title", "Fund the facility in full", "--reason", "typo",
+            "--source", "https://x.test/c", "--by", "ana", "--store", db,
+        )  # fmt: skip
+        assert (code, err) == (0, "")
+        correction = out.strip()
+        code, out, _ = run(
+            "amend", "ndc", "--deadline", "by 2025-12-31", "--on", "2024-11-20",
+            "--reason", "postponed at the summit", "--store", db, "--format", "json",
+        )  # fmt: skip
+        revision = json.loads(out)
+        assert code == 0
+        assert revision["on"] == "2024-11-20"
+        assert revision["changes"]["deadline"]["latest"] == "2025-12-31"
+        assert revision["recorded_by"] is None or revision["recorded_by"]
+        with cm.open_store(db) as t:
+            assert t["fund"].title == "Fund the facility in full"
+            assert t.commitment("ndc", as_of=dt.date(2024, 11, 19)).deadline == cm.Deadline.by(
+                dt.date(2024, 12, 31)
+            )
+            assert str(t["ndc"].deadline) == "by 2025-12-31"
+            assert t.event(correction).recorded_by == "ana"
+        text = run("show", "fund", "--store", db)[1]
+        assert "corrected: title by ana" in text
+        assert "reason: typo" in text
+
+    def test_amend_needs_a_reason_and_a_field(self, db):
+        """No --reason is a usage error; no field to change is refused; nothing is written."""
+        before = digest(db)
+        assert run("amend", "fund", "--title", "x", "--store", db)[0] == 2
+        code, _, err = run("amend", "fund", "--reason", "r", "--store", db)
+        assert code == 2
+        assert "at least one field" in err
+        code, _, err = run("amend", "fund", "--parties", "EU", "--reason", "r", "--store", db)
+        assert code == 2
+        code, _, err = run("amend", "ndc", "--party", "EU", "--reason", "r", "--store", db)
+        assert code == 1
+        assert "unknown party 'CN'" in err
+        assert digest(db) == before
+
+    def test_by_defaults_to_the_environment(self, db):
+        """Without --by, writes name $COMMITMENTS_USER."""
+        code, out, _ = run(
+            "record", "fund-2", "in_progress", "--on", "2024-05-01", "--store", db,
+            environ={"COMMITMENTS_USER": "min-jun"},
+        )  # fmt: skip
+        assert code == 0
+        with cm.open_store(db) as t:
+            assert t.event(out.strip()).recorded_by == "min-jun"
+
+    def test_show_known_on_shows_only_what_was_recorded(self, db):
+        """`show --known-on K` lists only events recorded by K, and marks an update
+        retracted only by a retraction recorded by K (item 3)."""
+        with cm.open_store(db) as t:
+            update = t.record("fund-2", "in_progress", on=dt.date(2024, 6, 1),
+                              recorded_at=dt.datetime(2024, 6, 20, 9, tzinfo=dt.UTC))  # fmt: skip
+            t.retract(update.id, reason="misread",
+                      recorded_at=dt.datetime(2024, 6, 25, 9, tzinfo=dt.UTC))  # fmt: skip
+
+        def shown(known_on: str) -> dict:
+            code, out, _ = run("show", "fund-2", "--store", db, "--known-on", known_on,
+                               "--as-of", "2024-06-30", "--format", "json")  # fmt: skip
+            assert code == 0
+            return json.loads(out)
+
+        early = shown("2024-06-19")
+        assert [e["type"] for e in early["events"]] == ["added"]
+        assert early["assessment"]["status"] == "pledged"
+        middle = shown("2024-06-21")
+        assert [e["type"] for e in middle["events"]] == ["added", "update"]
+        assert middle["events"][1]["retracted_by"] is None
+        assert middle["assessment"]["status"] == "in_progress"
+        late = shown("2024-06-25")
+        assert [e["type"] for e in late["events"]] == ["added", "update", "retraction"]
+        assert late["events"][1]["retracted_by"] == late["events"][2]["id"]
+        assert late["assessment"]["status"] == "pledged"
+        code, _, err = run("show", "fund-2", "--store", db, "--known-on", "2024-05-31")
+        assert code == 1
+        assert "first recorded" in err

@@ -11,12 +11,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import store as store_module
 from commitments.recorder import Selection
+from commitments.testing import TrackerMachine
 from old_stores import write_store
 from store_support import python, sample_tracker, spawn
 
@@ -423,3 +424,31 @@ class TestMigrations:
             store.amend("fund", title="Fund the facility in full", reason="typo")
         with cm.open_store(path) as store:
             assert store["fund"].title == "Fund the facility in full"
+
+
+# Machine stores live in memory-backed /dev/shm where there is one: fsync on a busy disk
+# would make each example slow.
+SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 - a private temp dir inside
+
+
+class StoreMachine(TrackerMachine):
+    """The state machine over a tracker whose log lives in an SQLite store."""
+
+    parties = ("CN", "KR")
+
+    def make_tracker(self) -> cm.Tracker:
+        self.folder = tempfile.TemporaryDirectory(dir=SCRATCH)
+        self.path = Path(self.folder.name) / "machine.db"
+        return cm.create_store(self.path, workflow=self.workflow)
+
+    def reopen(self) -> None:
+        self.tracker.close()
+        self.tracker = cm.open_store(self.path)
+
+    def teardown(self) -> None:
+        self.tracker.close()
+        self.folder.cleanup()
+
+
+TestStoreMachine = StoreMachine.TestCase
+TestStoreMachine.settings = settings(max_examples=25, stateful_step_count=20, deadline=None)

@@ -673,7 +673,86 @@ def commitment_document(commitment: Commitment) -> dict[str, Any]:
 
 def commitment_from_document(data: object, path: str = "$") -> Commitment:
     """A commitment from one entry of `commitments`; `CatalogError` names `path`."""
+    if type(data) is dict:
+        plain = _plain_commitment(data)
+        if plain is not None:
+            return plain
     return _structure(_expand_deadline_text(data, path), Commitment, path)
+
+
+_COMMITMENT_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "made_on",
+        "parties",
+        "description",
+        "occasion",
+        "areas",
+        "deadline",
+        "sources",
+        "restates",
+        "superseded_by",
+    }
+)
+_TEXT_KEYS = ("description", "occasion", "superseded_by")
+_LIST_KEYS = ("parties", "areas", "restates")
+
+
+def _plain_commitment(raw: dict[str, Any]) -> Commitment | None:
+    """The common commitment (no recurrence), built without cattrs; None for anything else.
+
+    Stores read commitments by the thousand; as with `_plain_update`, whatever this path
+    does not take, or finds wrong, goes the cattrs way for the same result or the error.
+    """
+    if not raw.keys() <= _COMMITMENT_KEYS:
+        return None
+    ident, title, made_on = raw.get("id"), raw.get("title"), raw.get("made_on")
+    if type(ident) is not str or type(title) is not str or type(made_on) is not str:
+        return None
+    if any(k in raw and type(raw[k]) is not str for k in _TEXT_KEYS[:2]):
+        return None
+    superseded = raw.get("superseded_by")
+    if superseded is not None and type(superseded) is not str:
+        return None
+    lists = [raw.get(k, []) for k in _LIST_KEYS]
+    if any(type(v) is not list or any(type(x) is not str for x in v) for v in lists):
+        return None
+    raw_sources = raw.get("sources", [])
+    if type(raw_sources) is not list:
+        return None
+    try:
+        deadline = _plain_deadline(raw["deadline"]) if "deadline" in raw else None
+        return Commitment(
+            ident,
+            title,
+            _date(made_on, None),
+            tuple(lists[0]),
+            raw.get("description", ""),
+            raw.get("occasion", ""),
+            tuple(lists[1]),
+            deadline,
+            tuple([_plain_source(item) for item in raw_sources]),
+            tuple(lists[2]),
+            superseded,
+        )
+    except (TypeError, ValueError, KeyError, CommitmentsError):
+        return None
+
+
+def _plain_deadline(raw: object) -> Deadline | None:
+    if raw is None:
+        return None
+    if type(raw) is not dict or raw.keys() != {"text", "earliest", "latest"}:
+        raise TypeError
+    text, earliest, latest = raw["text"], raw["earliest"], raw["latest"]
+    if type(text) is not str:
+        raise TypeError
+    return Deadline(
+        None if earliest is None else _date(earliest, None),
+        None if latest is None else _date(latest, None),
+        text,
+    )
 
 
 def event_document(event: Event) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -349,6 +349,7 @@ class TimelineBuilder:
     """
 
     __slots__ = (
+        "_rewrap",
         "days",
         "keep_open_tracks",
         "last",
@@ -362,6 +363,7 @@ class TimelineBuilder:
     )
 
     def __init__(self, commitment: Commitment, start: Timeline | None = None) -> None:
+        self._rewrap: Callable[[list[object]], Sequence[StatusUpdate]] | None = None
         self.recurring = commitment.recurrence is not None
         self.state: dict[str | None, Status] = dict.fromkeys(tracks(commitment), Status.PLEDGED)
         self.single = len(self.state) == 1
@@ -378,8 +380,11 @@ class TimelineBuilder:
     def _resume(self, start: Timeline) -> None:
         self.days = list(start.days)
         self.statuses = list(start.statuses)
-        self.last = list(start.updates)
-        self.markers = list(start.markers)
+        # A saved timeline's updates may be thin references, built only when read: keep
+        # them as they are (`items`) and wrap the result the same way (`rewrap`).
+        self._rewrap = getattr(start.updates, "rewrap", None)
+        self.last = list(getattr(start.updates, "items", start.updates))
+        self.markers = list(getattr(start.markers, "items", start.markers))
         self.open_tracks = list(start.open_tracks) or [frozenset()] * len(self.days)
         if start.track_states:
             self.track_states = list(start.track_states)
@@ -426,11 +431,12 @@ class TimelineBuilder:
         at the overall status, and the timeline is the same however it was built.
         """
         apart = not self.single and any(len(set(ts)) > 1 for ts in self.track_states)
+        wrap = self._rewrap
         return Timeline(
             tuple(self.days),
             tuple(self.statuses),
-            tuple(self.last),
-            tuple(self.markers),
+            tuple(self.last) if wrap is None else wrap(self.last),  # type: ignore[arg-type]
+            tuple(self.markers) if wrap is None else wrap(self.markers),  # type: ignore[arg-type]
             tuple(self.open_tracks) if self.keep_open_tracks else (),
             tuple(self.track_states) if apart else (),
         )

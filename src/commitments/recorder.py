@@ -74,8 +74,12 @@ class Recorder(abc.ABC):
         """Whether a commitment with that id is recorded."""
 
     @abc.abstractmethod
-    def logs(self, ids: Sequence[str]) -> dict[str, list[Event]]:
-        """The logs of those of `ids` that are recorded, each in recording order."""
+    def logs(self, ids: Sequence[str], *, thin: bool = False) -> dict[str, list[Event]]:
+        """The logs of those of `ids` that are recorded, each in recording order.
+
+        With `thin`, updates and retractions may come without notes, sources, reasons
+        and progress (what statuses need), if that reads faster.
+        """
 
     @abc.abstractmethod
     def log(self) -> list[Event]:
@@ -88,6 +92,10 @@ class Recorder(abc.ABC):
     def event_count(self) -> int:
         """How many events are recorded."""
         return len(self.log())
+
+    def taken(self, event_id: str) -> bool:
+        """Whether an event with that id is recorded."""
+        return self.event(event_id) is not None
 
     @abc.abstractmethod
     def append(
@@ -177,7 +185,7 @@ class MemoryRecorder(Recorder):
     def has(self, commitment_id: str) -> bool:
         return commitment_id in self._logs
 
-    def logs(self, ids: Sequence[str]) -> dict[str, list[Event]]:
+    def logs(self, ids: Sequence[str], *, thin: bool = False) -> dict[str, list[Event]]:  # noqa: ARG002
         return {cid: list(self._logs[cid]) for cid in ids if cid in self._logs}
 
     def log(self) -> list[Event]:

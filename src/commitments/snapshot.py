@@ -132,13 +132,13 @@ class Snapshot:
             "n": self.newest.isoformat(),
             "d": t.days,
             "s": [s.value for s in t.statuses],
-            "u": [_ref(u) for u in t.updates],
+            "u": _refs(t.updates),
             "t": [[track, status.value] for track, status in self.tracks],
         }
         if self.last is not None:
             doc["l"] = [self.last[0].isoformat(), self.last[1].isoformat()]
         if t.markers:
-            doc["m"] = [_ref(u) for u in t.markers]
+            doc["m"] = _refs(t.markers)
         if t.open_tracks:
             doc["o"] = [sorted(x or "" for x in tracks) for tracks in t.open_tracks]
         if t.track_states:
@@ -155,8 +155,8 @@ class Snapshot:
             doc = json.loads(text)
             cid = commitment.id
             days = tuple(doc["d"])
-            refs = [_unref(r) for r in doc["u"]]
-            markers = [_unref(r) for r in doc.get("m", ())]
+            refs = doc["u"]
+            markers = doc.get("m", [])
             open_tracks = tuple(frozenset(x or None for x in o) for o in doc.get("o", ()))
             timeline = Timeline(
                 days,
@@ -184,7 +184,12 @@ class Snapshot:
             )
         except (KeyError, TypeError, ValueError, RecursionError, AttributeError) as exc:
             raise ValidationError(f"the snapshot of {commitment.id!r} is damaged: {exc}") from None
-        if len(timeline.statuses) != len(days) or len(refs) != len(days):
+        if (
+            type(refs) is not list
+            or type(markers) is not list
+            or len(timeline.statuses) != len(days)
+            or len(refs) != len(days)
+        ):
             raise ValidationError(f"the snapshot of {commitment.id!r} is damaged: parts differ")
         return snap
 
@@ -217,24 +222,42 @@ def _ref(update: StatusUpdate) -> list[Any]:
     ]
 
 
+def _refs(updates: Sequence[StatusUpdate]) -> list[list[Any]]:
+    if isinstance(updates, _Updates):
+        return updates.refs()
+    return [_ref(u) for u in updates]
+
+
 def _unref(raw: Sequence[Any]) -> Ref:
     eid, on, recorded, party, status = raw
-    if not isinstance(eid, str) or not isinstance(on, int) or not isinstance(recorded, str):
+    if not isinstance(eid, str) or type(on) is not int or not isinstance(recorded, str):
         raise TypeError(f"bad update reference {raw!r}")
     return (eid, on, recorded, party, _STATUSES[status])
 
 
 class _Updates(Sequence[StatusUpdate]):
-    """Thin updates (no note, sources, reason or progress), built when read."""
+    """Thin updates (no note, sources, reason or progress), built when read.
 
-    __slots__ = ("_cid", "_refs")
+    `items` holds saved references (see `_ref`) or updates; a `TimelineBuilder` resuming
+    a saved timeline works on them as they are and `rewrap`s the result.
+    """
 
-    def __init__(self, commitment_id: str, refs: Sequence[Ref]) -> None:
+    __slots__ = ("_cid", "items")
+
+    def __init__(self, commitment_id: str, items: Sequence[list[Any] | StatusUpdate]) -> None:
         self._cid = commitment_id
-        self._refs = refs
+        self.items = items
+
+    def rewrap(self, items: Sequence[list[Any] | StatusUpdate]) -> _Updates:
+        """The same kind of sequence over other items."""
+        return _Updates(self._cid, items)
+
+    def refs(self) -> list[list[Any]]:
+        """Each update as the list `to_text` saves."""
+        return [_ref(item) if isinstance(item, StatusUpdate) else item for item in self.items]
 
     def __len__(self) -> int:
-        return len(self._refs)
+        return len(self.items)
 
     @overload
     def __getitem__(self, index: int) -> StatusUpdate: ...
@@ -243,15 +266,24 @@ class _Updates(Sequence[StatusUpdate]):
     def __getitem__(self, index: int | slice) -> StatusUpdate | Sequence[StatusUpdate]:
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
-        eid, on, recorded, party, status = self._refs[index]
-        return StatusUpdate(
-            id=eid,
-            commitment_id=self._cid,
-            status=status,
-            on=dt.date.fromordinal(on),
-            recorded_at=dt.datetime.fromisoformat(recorded),
-            party=party,
-        )
+        item = self.items[index]
+        if isinstance(item, StatusUpdate):
+            return item
+        # Read from a saved snapshot: checked here, when first needed.
+        try:
+            eid, on, recorded, party, status = _unref(item)
+            return StatusUpdate(
+                id=eid,
+                commitment_id=self._cid,
+                status=status,
+                on=dt.date.fromordinal(on),
+                recorded_at=dt.datetime.fromisoformat(recorded),
+                party=party,
+            )
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ValidationError(
+                f"the snapshot of {self._cid!r} is damaged: update {item!r}: {exc}"
+            ) from None
 
     def __iter__(self) -> Iterator[StatusUpdate]:
         return (self[i] for i in range(len(self)))

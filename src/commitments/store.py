@@ -87,6 +87,7 @@ CREATE TABLE snapshots (
     deadline_earliest TEXT,
     deadline_latest TEXT,
     recurring INTEGER NOT NULL,
+    amended INTEGER NOT NULL,
     revised INTEGER NOT NULL,
     closed_from INTEGER,
     seen INTEGER NOT NULL,
@@ -159,6 +160,7 @@ CREATE TABLE snapshots (
     deadline_earliest TEXT,
     deadline_latest TEXT,
     recurring INTEGER NOT NULL,
+    amended INTEGER NOT NULL,
     revised INTEGER NOT NULL,
     closed_from INTEGER,
     seen INTEGER NOT NULL,
@@ -239,11 +241,18 @@ _INSERT_EVENT = (
 )
 _UPSERT_SNAPSHOT = (
     "INSERT OR REPLACE INTO snapshots (seq, version, last_seq, known_from, made_on, "
-    "deadline_earliest, deadline_latest, recurring, revised, closed_from, seen, commitment, "
-    "state) VALUES ((SELECT seq FROM commitments WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?)"
+    "deadline_earliest, deadline_latest, recurring, amended, revised, closed_from, seen, "
+    "commitment, state) VALUES ((SELECT seq FROM commitments WHERE id = ?), ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?)"
 )
 _EVENT_COLUMNS = "seq, id, commitment_id, doc"
+# Updates and retractions read from their indexed columns alone; the rest whole.
+_THIN_COLUMNS = (
+    "seq, id, commitment_id, type, status, on_date, recorded_at, party, update_id, "
+    "CASE WHEN type IN ('added', 'amendment') THEN doc END"
+)
+_NOT_READ = "(not read: answered from the indexed columns)"
+_STATUSES = {s.value: s for s in Status}
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -275,7 +284,10 @@ def _event_row(e: Event) -> tuple[Any, ...]:
     return (e.id, e.commitment_id, "added", None, None, recorded, None, None, doc)
 
 
-def _snapshot_row(cid: str, snap: Snapshot, last_seq: int) -> tuple[Any, ...]:
+def _snapshot_row(
+    cid: str, snap: Snapshot, last_seq: int, doc: str | None = None
+) -> tuple[Any, ...]:
+    """The snapshots row; `doc` is the commitment's JSON when already at hand."""
     c = snap.commitment
     d = c.deadline
     seen = 0
@@ -290,10 +302,11 @@ def _snapshot_row(cid: str, snap: Snapshot, last_seq: int) -> tuple[Any, ...]:
         None if d is None else _iso(d.earliest),
         None if d is None else _iso(d.latest),
         int(c.recurrence is not None),
+        int(snap.amended),
         int(not snap.usable),
         snap.closed_from,
         seen,
-        json.dumps(commitment_document(c), ensure_ascii=False),
+        json.dumps(commitment_document(c), ensure_ascii=False) if doc is None else doc,
         snap.to_text(),
     )
 
@@ -505,8 +518,11 @@ class SQLiteRecorder(Recorder):
         self.policy = policy
         self._depth = 0
         self._reads = 0
+        self._newest_known: int | None = None
         self._seen = self._newest()
         self._fresh: bool | None = None  # whether snapshots cover every event, per read
+        # Commitment documents read with snapshots in this transaction, reused unchanged.
+        self._docs: dict[str, tuple[Commitment, str]] = {}
 
     def describe(self) -> str:
         return f"store {self.path!r}"
@@ -529,6 +545,8 @@ class SQLiteRecorder(Recorder):
             raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
 
     def _newest(self) -> int:
+        if self._depth and self._newest_known is not None:
+            return self._newest_known  # this transaction's writer is the only one
         return int(self._rows("SELECT coalesce(max(seq), 0) FROM events")[0][0])
 
     # -- scopes ----------------------------------------------------------------------
@@ -568,6 +586,8 @@ class SQLiteRecorder(Recorder):
             raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
         self._depth = 1
         self._fresh = None
+        self._docs = {}
+        self._newest_known = None
         seen = self._seen
         try:
             yield
@@ -585,6 +605,8 @@ class SQLiteRecorder(Recorder):
         finally:
             self._depth = 0
             self._fresh = None
+            self._docs = {}
+            self._newest_known = None
 
     def changed(self) -> set[str] | None:
         newest = self._newest()
@@ -626,20 +648,39 @@ class SQLiteRecorder(Recorder):
             raise StoreError(f"store {self.path!r} is corrupted: events row {seq} is inconsistent")
         return event
 
-    def logs(self, ids: Sequence[str]) -> dict[str, list[Event]]:
+    def logs(self, ids: Sequence[str], *, thin: bool = False) -> dict[str, list[Event]]:
         found: dict[str, list[Event]] = {}
         wanted = list(dict.fromkeys(ids))
+        columns = _THIN_COLUMNS if thin else _EVENT_COLUMNS
+        parse = self._parse_thin if thin else self._parse
         with paused_gc(bulk=len(wanted) * 10 >= BULK_OBJECTS):
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
                 rows = self._rows(
-                    f"SELECT {_EVENT_COLUMNS} FROM events "  # noqa: S608
+                    f"SELECT {columns} FROM events "  # noqa: S608
                     f"WHERE commitment_id IN ({','.join('?' * len(chunk))}) ORDER BY seq",
                     chunk,
                 )
                 for row in rows:
-                    found.setdefault(row[2], []).append(self._parse(*row))
+                    found.setdefault(row[2], []).append(parse(*row))
         return {cid: found[cid] for cid in wanted if cid in found}
+
+    def _parse_thin(self, *row: Any) -> Event:  # noqa: ANN401 - one value per column
+        """An update or retraction from its indexed columns (`_THIN_COLUMNS`); others whole."""
+        seq, eid, cid, kind, status, on, recorded, party, update_id, doc = row
+        if doc is not None:
+            return self._parse(seq, eid, cid, doc)
+        try:
+            moment = dt.datetime.fromisoformat(recorded)
+            if kind == "update" and status is not None and on is not None:
+                return StatusUpdate(
+                    eid, cid, _STATUSES[status], dt.date.fromisoformat(on), moment, party
+                )
+            if kind == "retraction" and update_id is not None:
+                return Retraction(eid, cid, update_id, moment, _NOT_READ)
+        except (CommitmentsError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"store {self.path!r} is corrupted: events row {seq}: {exc}") from None
+        raise StoreError(f"store {self.path!r} is corrupted: events row {seq} is inconsistent")
 
     def log(self) -> list[Event]:
         rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq")  # noqa: S608
@@ -653,6 +694,9 @@ class SQLiteRecorder(Recorder):
         rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608
         return self._parse(*rows[0]) if rows else None
 
+    def taken(self, event_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM events WHERE id = ?", (event_id,)))
+
     def snapshots(self, ids: Sequence[str], *, usable_only: bool = True) -> dict[str, Snapshot]:
         fresh = self._snapshots_fresh()
         found: dict[str, Snapshot] = {}
@@ -663,18 +707,19 @@ class SQLiteRecorder(Recorder):
             else "s.last_seq < (SELECT max(e.seq) FROM events AS e WHERE e.commitment_id = c.id)"
         )
         usable = "AND NOT s.revised" if usable_only else ""
-        with paused_gc(bulk=len(wanted) * 4 >= BULK_OBJECTS):
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                rows = self._rows(
-                    f"SELECT c.id, s.commitment, s.state, {stale} "  # noqa: S608
-                    "FROM commitments AS c JOIN snapshots AS s ON s.seq = c.seq "
-                    f"WHERE c.id IN ({','.join('?' * len(chunk))}) {usable}",
-                    chunk,
-                )
-                for cid, doc, text, is_stale in rows:
-                    if not is_stale:
-                        found[cid] = self._snapshot(cid, doc, text)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = self._rows(
+                f"SELECT c.id, s.commitment, s.state, {stale} "  # noqa: S608
+                "FROM commitments AS c JOIN snapshots AS s ON s.seq = c.seq "
+                f"WHERE c.id IN ({','.join('?' * len(chunk))}) {usable}",
+                chunk,
+            )
+            for cid, doc, text, is_stale in rows:
+                if not is_stale:
+                    snap = found[cid] = self._snapshot(cid, doc, text)
+                    if self._depth:
+                        self._docs[cid] = (snap.commitment, doc)
         return found
 
     def _snapshot(self, cid: str, doc: str, text: str) -> Snapshot:
@@ -691,19 +736,14 @@ class SQLiteRecorder(Recorder):
     def candidates(self, selection: Selection) -> list[str] | None:
         if selection.kind == "all" or not self._snapshots_fresh():
             return None
-        if selection.cutoff is not None:
-            # Known on a past moment: the snapshot's versions may be later ones; only
-            # when it was first recorded is certain.
-            cutoff = selection.cutoff.astimezone(dt.UTC).isoformat()
-            rows = self._rows(
-                "SELECT c.id FROM commitments AS c JOIN snapshots AS s ON s.seq = c.seq "
-                "WHERE s.known_from < ? ORDER BY c.seq",
-                (cutoff,),
-            )
-            return [row[0] for row in rows]
         day = selection.day.isoformat()
         ordinal = selection.day.toordinal()
-        open_then = "(s.closed_from IS NULL OR s.closed_from > :ord)"
+        # Known on a past moment, what was closed later may have been open then, and an
+        # amended commitment may have read otherwise: only unamended dates filter.
+        known = selection.cutoff is not None
+        open_then = "1" if known else "(s.closed_from IS NULL OR s.closed_from > :ord)"
+        changed = "s.amended" if known else "s.revised"
+        since = "AND s.known_from < :cutoff" if known else ""
         if selection.kind == "overdue":
             test = f"s.deadline_latest < :day AND {open_then}"
         elif selection.kind == "due":
@@ -713,14 +753,25 @@ class SQLiteRecorder(Recorder):
             )
         elif selection.kind == "due_within":
             test = f"s.deadline_latest >= :day AND s.deadline_latest <= :end AND {open_then}"
-        else:  # fulfilled: a status seen in its timeline
+        elif known:  # a retraction recorded later may have withdrawn the fulfilment
+            test = "NOT s.recurring"
+        else:  # fulfilled: a status its timeline reaches
             test = f"(s.seen & {_BITS[Status.FULFILLED]}) != 0 AND NOT s.recurring"
-        rows = self._db.execute(
-            "SELECT c.id FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "  # noqa: S608
-            "WHERE s.seq IS NULL OR s.revised "
-            f"OR (s.made_on <= :day AND (s.recurring OR ({test}))) ORDER BY c.seq",
-            {"day": day, "ord": ordinal, "end": _iso(selection.end)},
-        ).fetchall()
+        cutoff = None if selection.cutoff is None else selection.cutoff.astimezone(dt.UTC)
+        try:
+            rows = self._db.execute(
+                "SELECT c.id FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "  # noqa: S608
+                f"WHERE s.seq IS NULL OR (({changed} "
+                f"OR (s.made_on <= :day AND (s.recurring OR ({test})))) {since}) ORDER BY c.seq",
+                {
+                    "day": day,
+                    "ord": ordinal,
+                    "end": _iso(selection.end),
+                    "cutoff": None if cutoff is None else cutoff.isoformat(),
+                },
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
         return [row[0] for row in rows]
 
     # -- writing -----------------------------------------------------------------------
@@ -743,23 +794,27 @@ class SQLiteRecorder(Recorder):
                 fresh = self._snapshots_fresh()
                 base = self._newest()
                 additions = [e.commitment for e in events if isinstance(e, Addition)]
-                db.executemany(_INSERT_COMMITMENT, [_commitment_row(c) for c in additions])
+                if additions:
+                    db.executemany(_INSERT_COMMITMENT, [_commitment_row(c) for c in additions])
                 db.executemany(_INSERT_EVENT, [_event_row(e) for e in events])
+                last = {e.commitment_id: base + i + 1 for i, e in enumerate(events)}
+                rows = []
+                for cid, snap in snapshots.items():
+                    read = self._docs.get(cid)
+                    doc = read[1] if read is not None and read[0] is snap.commitment else None
+                    rows.append(_snapshot_row(cid, snap, last[cid], doc))
+                db.executemany(_UPSERT_SNAPSHOT, rows)
+                newest = base + len(events)
+                if fresh and snapshots.keys() >= last.keys():
+                    _mark_snapshotted(db, newest)
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"store {self.path!r} refused a row: {exc}") from None
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
-            last = {e.commitment_id: base + i + 1 for i, e in enumerate(events)}
-            db.executemany(
-                _UPSERT_SNAPSHOT,
-                [_snapshot_row(cid, snap, last[cid]) for cid, snap in snapshots.items()],
-            )
-            newest = base + len(events)
-            if fresh and snapshots.keys() >= last.keys():
-                _mark_snapshotted(db, newest)
-            self._fresh = None
+            self._fresh = fresh and snapshots.keys() >= last.keys()
             if self._seen == base:
                 self._seen = newest
+            self._newest_known = newest
 
     def adopt(self, events: Sequence[Event]) -> None:
         """Append a whole log checked elsewhere (a new store made from a tracker)."""

@@ -232,7 +232,8 @@ class Tracker:
         folded = {}
         for start_at in range(0, len(unread), 2000):
             chunk = unread[start_at : start_at + 2000]
-            for cid, events in self._recorder.logs(chunk).items():
+            # Selections need statuses, not notes: thin logs, folded but not kept.
+            for cid, events in self._recorder.logs(chunk, thin=True).items():
                 folded[cid] = self._fold(cid, events)
         for cid in ids:
             view = states.get(cid) or folded.get(cid) or snaps.get(cid)
@@ -597,12 +598,12 @@ class Tracker:
                     f"event id {requested!r} is not valid; use letters, digits, '.', "
                     "'_', '-' and ':'"
                 )
-            if self._recorder.event(requested) is not None:
+            if self._recorder.taken(requested):
                 raise DuplicateError(f"event id {requested!r} is already recorded")
             return requested
         n = first
         candidate = f"{commitment_id}:{n}"
-        while self._recorder.event(candidate) is not None:
+        while self._recorder.taken(candidate):
             n += 1
             candidate = f"{commitment_id}:{n}" if first else f"{commitment_id}:0-{n}"
         return candidate
@@ -649,7 +650,7 @@ class Tracker:
 
         for index, event in enumerate(batch):
             try:
-                if event.id in seen or self._recorder.event(event.id) is not None:
+                if event.id in seen or self._recorder.taken(event.id):
                     raise DuplicateError(f"event id {event.id!r} is already recorded").at("id")
                 seen[event.id] = event
                 cid = event.commitment_id

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
 
 import commitments as cm
 
@@ -17,6 +20,7 @@ __all__ = [
     "reference_statuses",
     "reference_valid",
     "reference_valid_as_known",
+    "reference_version",
     "track_statuses",
 ]
 
@@ -150,3 +154,28 @@ def reference_valid_as_known(
         if not reference_valid(commitment, known, workflow):
             return False
     return True
+
+
+def reference_version(
+    commitment: cm.Commitment,
+    amendments: Sequence[cm.Amendment],
+    day: dt.date | None = None,
+    *,
+    retracted: Iterable[str] = (),
+) -> cm.Commitment:
+    """The commitment as it stood on `day` (None: with every revision).
+
+    Read from the README's rule, apart from `commitments.versions`: every correction
+    applies, in recording order; then every revision on or before `day`, by date, then
+    recording time. Retracted amendments (their ids in `retracted`) do not count.
+    """
+    gone = set(retracted)
+    kept = [a for a in amendments if a.id not in gone]
+    fields: dict[str, Any] = {}
+    for amendment in kept:
+        if amendment.on is None:
+            fields.update(amendment.changes)
+    revisions = [a for a in kept if a.on is not None and (day is None or a.on <= day)]
+    for amendment in sorted(revisions, key=lambda a: (a.on, a.recorded_at)):
+        fields.update(amendment.changes)
+    return attrs.evolve(commitment, **fields) if fields else commitment

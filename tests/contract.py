@@ -1,0 +1,250 @@
+"""The tracker contract: what every recorder must give, as one suite of tests.
+
+Subclass `TrackerContract` with `make_tracker()` (and `reopen()` for a recorder that
+persists) and pytest runs every test against that backend: `tests/test_contract.py`
+does so for memory and SQLite, and the next backend adds one subclass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import commitments as cm
+
+D = dt.date
+UTC = dt.UTC
+
+
+def at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=UTC)
+
+
+SUMMIT = cm.Commitment(
+    id="cjk-10th-summit",
+    title="Hold the 10th China-Japan-ROK summit in Japan",
+    made_on=D(2024, 5, 27),
+    parties=("CN", "JP", "KR"),
+    occasion="9th trilateral summit, Seoul",
+    deadline=cm.Deadline.parse("in 2025"),
+)
+FTA = cm.Commitment(
+    id="cn-kr-fta-phase2",
+    title="Resume China-ROK FTA phase-two talks",
+    made_on=D(2024, 5, 26),
+    parties=("CN", "KR"),
+    deadline=cm.Deadline.parse("in early June", made_on=D(2024, 5, 26)),
+)
+
+
+class TrackerContract:
+    """Every test here must pass for every recorder."""
+
+    def make_tracker(self, workflow: cm.Workflow | None = None) -> cm.Tracker:
+        raise NotImplementedError
+
+    def reopen(self, tracker: cm.Tracker) -> cm.Tracker:
+        """The same log read afresh (a store closes and opens its file)."""
+        return tracker
+
+    def seeded(self) -> cm.Tracker:
+        t = self.make_tracker()
+        t.add(SUMMIT, recorded_at=at(D(2024, 5, 27)), recorded_by="ana")
+        t.add(FTA, recorded_at=at(D(2024, 5, 27)))
+        return t
+
+    # -- additions and knowledge --------------------------------------------------------
+
+    def test_a_commitment_is_known_from_its_addition(self):
+        """Added today, a 2024 pledge is not in answers known on a 2024 day (item 2)."""
+        t = self.make_tracker()
+        t.add(FTA, recorded_at=at(D(2026, 11, 30)))
+        assert [c.id for c in t.overdue(as_of=D(2024, 12, 31))] == [FTA.id]
+        assert t.overdue(as_of=D(2024, 12, 31), known_on=D(2024, 12, 31)) == []
+        assert t.compliance(as_of=D(2024, 12, 31), known_on=D(2024, 12, 31)).overall.count == 0
+        with pytest.raises(cm.NotYetKnownError, match="first recorded"):
+            t.status(FTA.id, as_of=D(2024, 12, 31), known_on=D(2024, 12, 31))
+        assert t.known_from(FTA.id) == at(D(2026, 11, 30))
+
+    def test_a_back_filled_update_makes_it_known_earlier(self):
+        """Known from the earliest recorded_at of its addition and events."""
+        t = self.make_tracker()
+        t.add(FTA, recorded_at=at(D(2026, 11, 30)))
+        t.record(FTA.id, "fulfilled", on=D(2025, 1, 15), recorded_at=at(D(2025, 1, 16)))
+        t = self.reopen(t)
+        assert t.known_from(FTA.id) == at(D(2025, 1, 16))
+        assert t.status(FTA.id, as_of=D(2025, 2, 1), known_on=D(2025, 1, 16)) == "fulfilled"
+
+    def test_events_and_who_recorded_them(self):
+        """events(id) lists the addition, then every event in recording order; recorded_by
+        is kept on each."""
+        t = self.seeded()
+        u = t.record(SUMMIT.id, "stalled", on=D(2025, 6, 1), recorded_at=at(D(2025, 6, 2)),
+                     recorded_by="min-jun")  # fmt: skip
+        a = t.amend(SUMMIT.id, on=D(2025, 11, 24), deadline=cm.Deadline.parse("in 2026"),
+                    reason="China said conditions were not ready",
+                    recorded_at=at(D(2025, 11, 25)))  # fmt: skip
+        r = t.retract(u.id, reason="misread", recorded_at=at(D(2025, 11, 26)), recorded_by="ana")
+        t = self.reopen(t)
+        events = t.events(SUMMIT.id)
+        assert [type(e) for e in events] == [cm.Addition, cm.StatusUpdate, cm.Amendment,
+                                             cm.Retraction]  # fmt: skip
+        assert [e.id for e in events[1:]] == [u.id, a.id, r.id]
+        assert [e.recorded_by for e in events] == ["ana", "min-jun", None, "ana"]
+        assert [e.id for e in t.events(SUMMIT.id, known_on=D(2025, 11, 25))] == [
+            events[0].id, u.id, a.id,
+        ]  # fmt: skip
+
+    # -- amendments -------------------------------------------------------------------
+
+    def test_a_correction_always_read_so(self):
+        """A correction changes every version, counting from when it was recorded."""
+        t = self.seeded()
+        a = t.amend(FTA.id, title="Hold a chief negotiators' meeting on FTA phase two",
+                    reason="the briefing promised a meeting", source="https://x.test/brief",
+                    recorded_at=at(D(2025, 2, 1)))  # fmt: skip
+        assert a.is_correction
+        assert a.sources == (cm.Source(url="https://x.test/brief"),)
+        t = self.reopen(t)
+        assert t[FTA.id].title.startswith("Hold a chief")
+        assert t.commitment(FTA.id, as_of=D(2024, 5, 26)).title.startswith("Hold a chief")
+        assert t.commitment(FTA.id, known_on=D(2025, 1, 31)).title == FTA.title
+        assert t.amendments(FTA.id) == (a,)
+
+    def test_a_revision_changes_the_pledge_from_its_day(self):
+        """Questions before the revision's day see the earlier version; an overdue
+        pledge stays overdue between the old deadline and the revision."""
+        t = self.seeded()
+        t.amend(SUMMIT.id, on=D(2025, 11, 24), deadline=cm.Deadline.parse("in 2026"),
+                reason="China said conditions were not ready", source="https://x.test/n",
+                recorded_at=at(D(2025, 11, 25)))  # fmt: skip
+        t = self.reopen(t)
+        assert t.commitment(SUMMIT.id, as_of=D(2025, 11, 23)).deadline == SUMMIT.deadline
+        assert str(t.commitment(SUMMIT.id, as_of=D(2025, 11, 24)).deadline) == "in 2026"
+        assert str(t[SUMMIT.id].deadline) == "in 2026"
+        assert SUMMIT.id not in [c.id for c in t.overdue(as_of=D(2026, 1, 5))]
+        a = t.assess(SUMMIT.id, as_of=D(2026, 3, 1))
+        assert str(a.deadline) == "in 2026"
+        assert a.original_deadline == SUMMIT.deadline
+        # As known before the revision was recorded, the pledge was overdue in 2026.
+        assert SUMMIT.id in [c.id for c in t.overdue(as_of=D(2026, 1, 5), known_on=D(2025, 11, 24))]
+
+    def test_a_late_revision_leaves_the_gap_overdue(self):
+        """Revised after its deadline passed: overdue between the old deadline and the day."""
+        t = self.seeded()
+        t.amend(FTA.id, on=D(2024, 9, 1), deadline=cm.Deadline.parse("by 2024-12-31"),
+                reason="new target", recorded_at=at(D(2024, 9, 2)))  # fmt: skip
+        t = self.reopen(t)
+        assert [c.id for c in t.overdue(as_of=D(2024, 8, 1))] == [FTA.id]
+        assert t.overdue(as_of=D(2024, 10, 1)) == []
+        assert t.due(as_of=D(2024, 10, 1)) == [t[FTA.id]]
+        # Fulfilled in January 2025: late by the days past the deadline then in force.
+        t.record(FTA.id, "fulfilled", on=D(2025, 1, 15), recorded_at=at(D(2025, 1, 16)))
+        assert t.assess(FTA.id, as_of=D(2025, 2, 1)).late_by == 15
+
+    def test_amendments_retract_like_updates(self):
+        """A retracted amendment stops counting from the retraction; before, it counts."""
+        t = self.seeded()
+        a = t.amend(FTA.id, title="Wrong title", reason="typo?", recorded_at=at(D(2025, 1, 1)))
+        t.retract(a.id, reason="the old one was right", recorded_at=at(D(2025, 1, 3)))
+        t = self.reopen(t)
+        assert t[FTA.id].title == FTA.title
+        assert t.commitment(FTA.id, known_on=D(2025, 1, 2)).title == "Wrong title"
+        assert t.amendments(FTA.id) == ()
+        with pytest.raises(cm.UpdateError, match="already retracted"):
+            t.retract(a.id, reason="again")
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"parties": ("CN",)}, "unknown party 'KR'"),
+            ({"made_on": D(2024, 7, 1)}, "precedes the commitment"),
+            ({"restates": ("ghost",)}, "'ghost' is not a tracked commitment"),
+            ({"title": ""}, "title must be a non-empty string"),
+            ({"recurrence": cm.Recurrence.parse("every year from 2024")}, "not both"),
+        ],
+    )
+    def test_an_amendment_that_breaks_the_log_is_refused(self, changes, message):
+        """Refused with a CommitmentsError naming the commitment and why; nothing changes."""
+        t = self.seeded()
+        t.record(FTA.id, "in_progress", on=D(2024, 6, 5), party="KR",
+                 recorded_at=at(D(2024, 6, 5)))  # fmt: skip
+        before = cm.dumps(t)
+        with pytest.raises(cm.CommitmentsError, match=message) as info:
+            t.amend(FTA.id, reason="test", recorded_at=at(D(2024, 7, 2)), **changes)
+        assert FTA.id in str(info.value)
+        assert cm.dumps(self.reopen(t)) == before
+
+    def test_the_id_is_not_amendable(self):
+        """Only the documented fields can be amended."""
+        t = self.seeded()
+        with pytest.raises(TypeError):
+            t.amend(FTA.id, reason="x", id="other")  # type: ignore[call-arg]
+        with pytest.raises(cm.UpdateError, match="at least one field"):
+            t.amend(FTA.id, reason="nothing")
+
+    # -- writes ----------------------------------------------------------------------
+
+    def test_a_rolled_back_transaction_leaves_nothing(self):
+        """Raise inside transaction(): the tracker and its log are as before (item 4)."""
+        t = self.seeded()
+        t.record(FTA.id, "in_progress", on=D(2024, 6, 5), recorded_at=at(D(2024, 6, 5)))
+        before = cm.dumps(t)
+
+        def changes_then_raise() -> None:
+            with t.transaction():
+                t.record(FTA.id, "fulfilled", on=D(2024, 6, 20), recorded_at=at(D(2024, 6, 20)))
+                assert t.status(FTA.id, as_of=D(2024, 7, 1)) == "fulfilled"
+                t.amend(SUMMIT.id, title="Changed", reason="x", recorded_at=at(D(2024, 7, 1)))
+                t.add(cm.Commitment(id="new", title="New", made_on=D(2024, 7, 1)))
+                raise RuntimeError
+
+        with pytest.raises(RuntimeError):
+            changes_then_raise()
+        assert t.status(FTA.id, as_of=D(2024, 7, 1)) == "in_progress"
+        assert t[SUMMIT.id].title == SUMMIT.title
+        assert "new" not in t
+        assert cm.dumps(t) == before
+        assert cm.dumps(self.reopen(t)) == before
+
+    def test_extend_is_all_or_nothing(self):
+        """A log appended with extend() is checked whole; a bad event refuses it all."""
+        source = self.seeded()
+        source.record(FTA.id, "in_progress", on=D(2024, 6, 5), recorded_at=at(D(2024, 6, 5)))
+        source.amend(FTA.id, on=D(2024, 9, 1), deadline=cm.Deadline.parse("by 2024-12-31"),
+                     reason="new target", recorded_at=at(D(2024, 9, 2)))  # fmt: skip
+        events = source.events()
+        t = self.make_tracker()
+        t.extend(events)
+        assert cm.dumps(self.reopen(t)) == cm.dumps(source)
+        other = self.make_tracker()
+        bad = cm.StatusUpdate("x:1", FTA.id, cm.Status.IN_PROGRESS, D(2024, 6, 1),
+                              at(D(2024, 6, 1)), party="JP")  # fmt: skip
+        with pytest.raises(cm.UpdateError, match="unknown party") as info:
+            other.extend([*events, bad])
+        assert info.value.index == len(events)
+        assert len(other) == 0
+
+    def test_answers_survive_reopening(self):
+        """Every question answers the same after the log is read afresh."""
+        t = self.seeded()
+        t.record(SUMMIT.id, "in_progress", on=D(2025, 3, 22), party="JP",
+                 recorded_at=at(D(2025, 3, 23)))  # fmt: skip
+        t.record(FTA.id, "fulfilled", on=D(2025, 1, 15), recorded_at=at(D(2025, 1, 16)))
+        questions = [
+            (day, known_on)
+            for day in (D(2024, 6, 30), D(2025, 6, 30), D(2026, 6, 30))
+            for known_on in (None, D(2024, 12, 31))
+        ]
+
+        def answers(tracker: cm.Tracker) -> list[object]:
+            found: list[object] = [tracker.events(), tracker.commitments]
+            for day, known_on in questions:
+                found.append(tracker.assess_all(as_of=day, known_on=known_on))
+                found.append(tracker.overdue(as_of=day, known_on=known_on))
+                found.append(tracker.select("all", as_of=day, known_on=known_on))
+            return found
+
+        expected = answers(t)
+        assert answers(self.reopen(t)) == expected

@@ -1,0 +1,41 @@
+"""The tracker contract, run against every recorder: memory and SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import commitments as cm
+from contract import TrackerContract
+
+
+class TestMemoryTracker(TrackerContract):
+    def make_tracker(self, workflow: cm.Workflow | None = None) -> cm.Tracker:
+        return cm.Tracker(workflow)
+
+
+class TestSQLiteTracker(TrackerContract):
+    @pytest.fixture(autouse=True)
+    def _folder(self, tmp_path: Path) -> None:
+        self.folder = tmp_path
+        self.opened: list[cm.Tracker] = []
+
+    def make_tracker(self, workflow: cm.Workflow | None = None) -> cm.Tracker:
+        path = self.folder / f"t{len(self.opened)}.db"
+        tracker = cm.create_store(path, workflow=workflow)
+        self.opened.append(tracker)
+        return tracker
+
+    def reopen(self, tracker: cm.Tracker) -> cm.Tracker:
+        path = tracker.recorder.path  # type: ignore[attr-defined]
+        tracker.close()
+        again = cm.open_store(path)
+        self.opened.append(again)
+        return again
+
+    @pytest.fixture(autouse=True)
+    def _close(self):
+        yield
+        for tracker in self.opened:
+            tracker.close()
