@@ -120,6 +120,7 @@ CREATE TABLE current (
     deadline_text TEXT, deadline_latest TEXT, status TEXT NOT NULL
 );
 CREATE INDEX current_latest ON current (deadline_latest, status);
+CREATE UNIQUE INDEX current_id ON current (id);
 """
 
 FLOOR_QUERY = """

@@ -377,3 +377,47 @@ def test_quick_update_path_agrees_with_cattrs(raw):
         assert quick == expected
     elif expected is not None:
         assert "progress" in raw
+
+
+@given(raw=_update_documents())
+def test_quick_update_document_agrees_with_cattrs(raw):
+    """The cattrs-free document of an update is exactly what cattrs writes."""
+    from commitments import catalog  # noqa: PLC0415
+
+    update = catalog._plain_update(raw)
+    if update is None:
+        return
+    expected = {"type": "update", **catalog.converter().unstructure(update)}
+    assert catalog._update_document(update) == expected
+    assert list(catalog._update_document(update)) == list(expected)
+
+
+_COMMITMENT_FIELDS = {
+    "id": (st.just("c-1"), st.just("c 1")),
+    "title": (st.just("Hold talks"), st.just(" ")),
+    "made_on": (st.just("2024-05-26"), st.just("2024-5-26")),
+    "parties": (st.just(["CN", "KR"]), st.just(["CN", "CN"])),
+    "description": (_SHORT_TEXT, st.just(5)),
+    "occasion": (_SHORT_TEXT, st.none()),
+    "areas": (st.just(["trade"]), st.just([" "])),
+    "deadline": (
+        st.just({"text": "by 2025", "earliest": None, "latest": "2025-12-31"}),
+        st.just({"text": "x", "earliest": "2025-02-01", "latest": "2025-01-01"}),
+    ),
+    "restates": (st.just(["c-0"]), st.just(["c-1"])),
+    "superseded_by": (st.just("c-2"), st.just("")),
+}
+
+
+@given(raw=_mutated(_COMMITMENT_FIELDS, ("id", "title", "made_on")))
+def test_quick_commitment_path_agrees_with_cattrs(raw):
+    """The cattrs-free path for commitments builds exactly what cattrs builds, or nothing."""
+    from commitments import catalog  # noqa: PLC0415
+
+    try:
+        expected = catalog.converter().structure(raw, cm.Commitment)
+    except Exception:  # noqa: BLE001 - any refusal: the quick path must refuse too
+        expected = None
+    quick = catalog._plain_commitment(raw)
+    if quick is not None:
+        assert quick == expected

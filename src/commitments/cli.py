@@ -652,6 +652,12 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
         try:
             with store.transaction():
                 lines = list(_batch_lines(text, fmt))
+                # One read for every commitment named, rather than one per line.
+                store.prefetch(
+                    item["commitment_id"]
+                    for _, item in lines
+                    if isinstance(item, dict) and isinstance(item.get("commitment_id"), str)
+                )
                 for number, item in lines:
                     if isinstance(item, str):
                         problems.append(f"line {number}: {item}")

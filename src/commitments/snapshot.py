@@ -29,6 +29,7 @@ from commitments.projection import State
 from commitments.status import Status
 
 _STATUSES = {s.value: s for s in Status}
+_VALUES = {s: s.value for s in Status}
 
 #: A thin update: (id, on as an ordinal, recorded_at in ISO format, party, status).
 Ref = tuple[str, int, str, str | None, Status]
@@ -131,9 +132,9 @@ class Snapshot:
             "k": self.known_from.isoformat(),
             "n": self.newest.isoformat(),
             "d": t.days,
-            "s": [s.value for s in t.statuses],
+            "s": [_VALUES[s] for s in t.statuses],
             "u": _refs(t.updates),
-            "t": [[track, status.value] for track, status in self.tracks],
+            "t": [[track, _VALUES[status]] for track, status in self.tracks],
         }
         if self.last is not None:
             doc["l"] = [self.last[0].isoformat(), self.last[1].isoformat()]
@@ -142,7 +143,7 @@ class Snapshot:
         if t.open_tracks:
             doc["o"] = [sorted(x or "" for x in tracks) for tracks in t.open_tracks]
         if t.track_states:
-            doc["p"] = [[s.value for s in states] for states in t.track_states]
+            doc["p"] = [[_VALUES[s] for s in states] for states in t.track_states]
         flags = "a" * self.amended + "r" * self.retracted + "x" * (not self.usable)
         if flags:
             doc["f"] = flags
@@ -218,7 +219,7 @@ def _ref(update: StatusUpdate) -> list[Any]:
         update.on.toordinal(),
         update.recorded_at.isoformat(),
         update.party,
-        update.status.value,
+        _VALUES[update.status],
     ]
 
 

@@ -38,7 +38,13 @@ from commitments.catalog import (
 )
 from commitments.commitment import Commitment
 from commitments.events import Addition, Amendment, Event, Retraction, StatusUpdate
-from commitments.exceptions import CatalogError, CommitmentsError, StoreError, ValidationError
+from commitments.exceptions import (
+    CatalogError,
+    CommitmentsError,
+    DuplicateError,
+    StoreError,
+    ValidationError,
+)
 from commitments.policy import DeadlinePolicy
 from commitments.projection import fold
 from commitments.recorder import ConflictError, Recorder, Selection
@@ -244,6 +250,12 @@ _UPSERT_SNAPSHOT = (
     "deadline_earliest, deadline_latest, recurring, amended, revised, closed_from, seen, "
     "commitment, state) VALUES ((SELECT seq FROM commitments WHERE id = ?), ?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?)"
+)
+# A snapshot row the transaction read: its seq is known, so it is updated in place.
+_UPDATE_SNAPSHOT = (
+    "UPDATE snapshots SET version = ?, last_seq = ?, known_from = ?, made_on = ?, "
+    "deadline_earliest = ?, deadline_latest = ?, recurring = ?, amended = ?, revised = ?, "
+    "closed_from = ?, seen = ?, commitment = ?, state = ? WHERE seq = ?"
 )
 _EVENT_COLUMNS = "seq, id, commitment_id, doc"
 # Updates and retractions read from their indexed columns alone; the rest whole.
@@ -504,6 +516,7 @@ class SQLiteRecorder(Recorder):
     """A tracker's log in an SQLite file, with a snapshot per commitment."""
 
     keeps_snapshots = True
+    refuses_duplicate_ids = True
 
     def __init__(
         self,
@@ -519,10 +532,16 @@ class SQLiteRecorder(Recorder):
         self._depth = 0
         self._reads = 0
         self._newest_known: int | None = None
+        # Commitment documents read with snapshots in this transaction, reused unchanged.
+        self._docs: dict[str, tuple[Commitment, str, int]] = {}
+        # Each commitment written in this transaction: the event count it must end with.
+        self._counts: dict[str, int] = {}
+        # Rows appended but not yet written: written together before any read or commit.
+        self._pending_events: list[tuple[Any, ...]] = []
+        self._pending_snapshots: dict[str, tuple[Any, ...]] = {}
+        self._mark: int | None = None
         self._seen = self._newest()
         self._fresh: bool | None = None  # whether snapshots cover every event, per read
-        # Commitment documents read with snapshots in this transaction, reused unchanged.
-        self._docs: dict[str, tuple[Commitment, str]] = {}
 
     def describe(self) -> str:
         return f"store {self.path!r}"
@@ -539,6 +558,8 @@ class SQLiteRecorder(Recorder):
         return self._conn
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        if self._pending_events or self._pending_snapshots:
+            self._flush()
         try:
             return self._db.execute(sql, tuple(params)).fetchall()
         except sqlite3.Error as exc:
@@ -588,9 +609,12 @@ class SQLiteRecorder(Recorder):
         self._fresh = None
         self._docs = {}
         self._newest_known = None
+        self._counts = {}
         seen = self._seen
         try:
             yield
+            self._check_counts()
+            self._flush()
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -607,6 +631,56 @@ class SQLiteRecorder(Recorder):
             self._fresh = None
             self._docs = {}
             self._newest_known = None
+            self._counts = {}
+            self._pending_events = []
+            self._pending_snapshots = {}
+            self._mark = None
+
+    def _flush(self) -> None:
+        """Write the appended rows held back, in as few statements as possible."""
+        events, snapshots = self._pending_events, self._pending_snapshots
+        self._pending_events, self._pending_snapshots = [], {}
+        db = self._db
+        try:
+            db.executemany(_INSERT_EVENT, events)
+            db.executemany(_UPSERT_SNAPSHOT, [r for r in snapshots.values() if type(r[0]) is str])
+            db.executemany(
+                _UPDATE_SNAPSHOT, [r for r in snapshots.values() if type(r[0]) is not str]
+            )
+            if self._mark is not None:
+                _mark_snapshotted(db, self._mark)
+                self._mark = None
+        except sqlite3.IntegrityError as exc:
+            if "events.id" in str(exc):
+                raise DuplicateError(f"an event id of this change is already recorded: {exc}").at(
+                    "id"
+                ) from None
+            raise StoreError(f"store {self.path!r} refused a row: {exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
+
+    def _check_counts(self) -> None:
+        """Refuse the transaction if any commitment it wrote to was changed by another.
+
+        Each commitment's event count must be what the tracker read plus what this
+        transaction appended (one grouped query for the whole transaction).
+        """
+        wanted = list(self._counts)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            have = dict(
+                self._rows(
+                    "SELECT commitment_id, count(*) FROM events "  # noqa: S608
+                    f"WHERE commitment_id IN ({','.join('?' * len(chunk))}) "
+                    "GROUP BY commitment_id",
+                    chunk,
+                )
+            )
+            for cid in chunk:
+                if have.get(cid, 0) != self._counts[cid]:
+                    raise ConflictError(
+                        f"{cid} changed in store {self.path!r} since it was read; try again"
+                    )
 
     def changed(self) -> set[str] | None:
         newest = self._newest()
@@ -710,16 +784,16 @@ class SQLiteRecorder(Recorder):
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             rows = self._rows(
-                f"SELECT c.id, s.commitment, s.state, {stale} "  # noqa: S608
+                f"SELECT c.id, s.commitment, s.state, {stale}, c.seq "  # noqa: S608
                 "FROM commitments AS c JOIN snapshots AS s ON s.seq = c.seq "
                 f"WHERE c.id IN ({','.join('?' * len(chunk))}) {usable}",
                 chunk,
             )
-            for cid, doc, text, is_stale in rows:
+            for cid, doc, text, is_stale, seq in rows:
                 if not is_stale:
                     snap = found[cid] = self._snapshot(cid, doc, text)
                     if self._depth:
-                        self._docs[cid] = (snap.commitment, doc)
+                        self._docs[cid] = (snap.commitment, doc, seq)
         return found
 
     def _snapshot(self, cid: str, doc: str, text: str) -> Snapshot:
@@ -784,33 +858,41 @@ class SQLiteRecorder(Recorder):
     ) -> None:
         with self.transaction():
             db = self._db
+            counts = self._counts
             for cid, version in expected.items():
-                have = self._rows("SELECT count(*) FROM events WHERE commitment_id = ?", (cid,))
-                if have[0][0] != version:
+                if counts.setdefault(cid, version) != version:
                     raise ConflictError(
-                        f"{cid} changed in store {self.path!r} since it was read; try again"
+                        f"{cid}: the tracker read {version} events, this transaction has "
+                        f"{counts[cid]}; try again"
                     )
-            try:
-                fresh = self._snapshots_fresh()
-                base = self._newest()
-                additions = [e.commitment for e in events if isinstance(e, Addition)]
-                if additions:
+            for event in events:
+                counts[event.commitment_id] = counts.get(event.commitment_id, 0) + 1
+            fresh = self._snapshots_fresh()
+            base = self._newest()
+            additions = [e.commitment for e in events if isinstance(e, Addition)]
+            if additions:
+                # The ids' table is written at once: its unique id refuses a second add.
+                self._flush()
+                try:
                     db.executemany(_INSERT_COMMITMENT, [_commitment_row(c) for c in additions])
-                db.executemany(_INSERT_EVENT, [_event_row(e) for e in events])
-                last = {e.commitment_id: base + i + 1 for i, e in enumerate(events)}
-                rows = []
-                for cid, snap in snapshots.items():
-                    read = self._docs.get(cid)
-                    doc = read[1] if read is not None and read[0] is snap.commitment else None
-                    rows.append(_snapshot_row(cid, snap, last[cid], doc))
-                db.executemany(_UPSERT_SNAPSHOT, rows)
-                newest = base + len(events)
-                if fresh and snapshots.keys() >= last.keys():
-                    _mark_snapshotted(db, newest)
-            except sqlite3.IntegrityError as exc:
-                raise StoreError(f"store {self.path!r} refused a row: {exc}") from None
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
+                except sqlite3.IntegrityError as exc:
+                    raise DuplicateError(
+                        f"a commitment of this change is already stored: {exc}"
+                    ) from None
+                except sqlite3.Error as exc:
+                    raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
+            # Held back and written together: a batch of updates costs a few statements.
+            self._pending_events.extend(_event_row(e) for e in events)
+            last = {e.commitment_id: base + i + 1 for i, e in enumerate(events)}
+            for cid, snap in snapshots.items():
+                read = self._docs.get(cid)
+                doc = read[1] if read is not None and read[0] is snap.commitment else None
+                row = _snapshot_row(cid, snap, last[cid], doc)
+                # A row read in this transaction is updated in place, by its seq.
+                self._pending_snapshots[cid] = row if read is None else (*row[1:], read[2])
+            newest = base + len(events)
+            if fresh and snapshots.keys() >= last.keys():
+                self._mark = newest
             self._fresh = fresh and snapshots.keys() >= last.keys()
             if self._seen == base:
                 self._seen = newest
@@ -823,6 +905,7 @@ class SQLiteRecorder(Recorder):
             logs.setdefault(event.commitment_id, []).append(event)
         snaps = {cid: snapshot(fold(log)) for cid, log in logs.items()}
         self.append(events, {}, snaps)
+        self._flush()
 
     def rebuild_snapshots(self) -> None:
         """Rewrite every snapshot from the log (after rows were written by other tools)."""

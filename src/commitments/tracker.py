@@ -125,7 +125,16 @@ class Tracker:
     its own workflow and policy (see `commitments.open_store`).
     """
 
-    __slots__ = ("_clock", "_depth", "_recorder", "_states", "_touched", "policy", "workflow")
+    __slots__ = (
+        "_clock",
+        "_depth",
+        "_recorder",
+        "_snaps",
+        "_states",
+        "_touched",
+        "policy",
+        "workflow",
+    )
 
     def __init__(
         self,
@@ -163,6 +172,8 @@ class Tracker:
         self._states: dict[str, State] = {}
         self._depth = 0
         self._touched: set[str] = set()
+        # Snapshots read or written by this write transaction (a store's quick path).
+        self._snaps: dict[str, Snapshot] = {}
 
     @property
     def recorder(self) -> Recorder:
@@ -360,6 +371,7 @@ class Tracker:
         finally:
             self._depth = 0
             self._touched = set()
+            self._snaps = {}
 
     def _commit(
         self, events: Sequence[Event], expected: Mapping[str, int], after: Mapping[str, View]
@@ -378,8 +390,10 @@ class Tracker:
         for cid, view in after.items():
             if isinstance(view, State):
                 self._states[cid] = view
+                self._snaps.pop(cid, None)
             else:
                 self._states.pop(cid, None)
+                self._snaps[cid] = view
 
     def add(
         self,
@@ -548,8 +562,22 @@ class Tracker:
         state = self._states.get(commitment_id)
         if state is not None or not self._recorder.keeps_snapshots:
             return self._state(commitment_id)
-        snap = self._recorder.snapshots([commitment_id]).get(commitment_id)
+        snap = self._snaps.get(commitment_id)
+        if snap is None:
+            snap = self._recorder.snapshots([commitment_id]).get(commitment_id)
         return snap if snap is not None else self._state(commitment_id)
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Inside `transaction()`: read at once what recording updates for `ids` needs.
+
+        A store then checks and writes each update from its saved snapshot, without a
+        query per commitment; elsewhere (or outside a transaction) it changes nothing.
+        """
+        if not self._depth or not self._recorder.keeps_snapshots:
+            return
+        missing = [cid for cid in dict.fromkeys(ids) if cid not in self._states]
+        missing = [cid for cid in missing if cid not in self._snaps]
+        self._snaps.update(self._recorder.snapshots(missing))
 
     def retract(
         self,
@@ -598,7 +626,7 @@ class Tracker:
                     f"event id {requested!r} is not valid; use letters, digits, '.', "
                     "'_', '-' and ':'"
                 )
-            if self._recorder.taken(requested):
+            if not self._recorder.refuses_duplicate_ids and self._recorder.taken(requested):
                 raise DuplicateError(f"event id {requested!r} is already recorded")
             return requested
         n = first
