@@ -22,11 +22,20 @@ from commitments.compliance import (
 )
 from commitments.crosswalk import G7_FINAL, G7_INTERIM, POLITIFACT, Crosswalk
 from commitments.deadline import Deadline
-from commitments.events import AMENDABLE, Addition, Amendment, Progress, Retraction, StatusUpdate
+from commitments.events import (
+    AMENDABLE,
+    Addition,
+    Amendment,
+    Event,
+    Progress,
+    Retraction,
+    StatusUpdate,
+)
 from commitments.exceptions import (
     CatalogError,
     CatalogFileError,
     CommitmentsError,
+    ConflictError,
     DeadlineError,
     DuplicateError,
     MissingExtraError,
@@ -90,11 +99,13 @@ __all__ = [
     "CommitmentsError",
     "ComplianceChange",
     "ComplianceReport",
+    "ConflictError",
     "Crosswalk",
     "Deadline",
     "DeadlineError",
     "DeadlinePolicy",
     "DuplicateError",
+    "Event",
     "KeepOpen",
     "MissingExtraError",
     "NotYetKnownError",

@@ -224,7 +224,8 @@ def _structure(data: object, kind: type[T], path: str) -> T:
 # -- tracker <-> document ---------------------------------------------------------
 
 
-def _workflow_document(workflow: Workflow) -> dict[str, Any]:
+def workflow_document(workflow: Workflow) -> dict[str, Any]:
+    """The `workflow` part of a catalog document."""
     doc: dict[str, Any] = {
         "name": workflow.name,
         "transitions": {
@@ -238,7 +239,8 @@ def _workflow_document(workflow: Workflow) -> dict[str, Any]:
     return doc
 
 
-def _event_document(event: Event) -> dict[str, Any]:
+def event_document(event: Event) -> dict[str, Any]:
+    """One entry of a catalog's `events` array."""
     unstructure = converter().unstructure
     if isinstance(event, Addition):
         doc: dict[str, Any] = {
@@ -315,7 +317,8 @@ def _source_document(source: Source) -> dict[str, Any]:
 _STATUS_VALUES = {s: s.value for s in Status}
 
 
-def _policy_document(policy: DeadlinePolicy) -> dict[str, Any] | None:
+def policy_document(policy: DeadlinePolicy) -> dict[str, Any] | None:
+    """The `policy` part of a catalog document; None for the default (keep open)."""
     if isinstance(policy, KeepOpen):
         return None
     if isinstance(policy, BreakAfter):
@@ -330,16 +333,17 @@ def to_document(tracker: Tracker) -> dict[str, Any]:
     """The tracker as a JSON-ready document."""
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "workflow": _workflow_document(tracker.workflow),
+        "workflow": workflow_document(tracker.workflow),
     }
-    policy = _policy_document(tracker.policy)
+    policy = policy_document(tracker.policy)
     if policy is not None:
         document["policy"] = policy
-    document["events"] = [_event_document(e) for e in tracker.events()]
+    document["events"] = [event_document(e) for e in tracker.events()]
     return document
 
 
-def _policy_from(data: object) -> DeadlinePolicy:
+def policy_from_document(data: object) -> DeadlinePolicy:
+    """A deadline policy from the `policy` part of a catalog document."""
     path = "$.policy"
     if not isinstance(data, dict):
         raise CatalogError(path, f"expected an object, got {_json_type(data)}")
@@ -370,7 +374,8 @@ def _policy_from(data: object) -> DeadlinePolicy:
     return BreakAfter(days=days)
 
 
-def _workflow_from(data: object) -> Workflow:
+def workflow_from_document(data: object) -> Workflow:
+    """A workflow from the `workflow` part of a catalog document."""
     path = "$.workflow"
     if not isinstance(data, dict):
         raise CatalogError(path, f"expected an object, got {_json_type(data)}")
@@ -427,14 +432,14 @@ def _tracker_from(document: object) -> Tracker:
             "$",
             f"unknown field(s) {', '.join(sorted(extra))}; allowed: {', '.join(sorted(allowed))}",
         )
-    workflow = _workflow_from(document["workflow"]) if "workflow" in document else None
-    policy = _policy_from(document["policy"]) if "policy" in document else None
+    workflow = workflow_from_document(document["workflow"]) if "workflow" in document else None
+    policy = policy_from_document(document["policy"]) if "policy" in document else None
     tracker = Tracker(workflow, policy=policy)
     raw_events = document.get("events", [])
     if not isinstance(raw_events, list):
         raise CatalogError("$.events", f"expected an array, got {_json_type(raw_events)}")
     paths = [f"$.events[{i}]" for i in range(len(raw_events))]
-    events = [_event_from(raw, path) for raw, path in zip(raw_events, paths, strict=True)]
+    events = [event_from_document(raw, path) for raw, path in zip(raw_events, paths, strict=True)]
     if version == 1:
         raw_commitments = document.get("commitments", [])
         if not isinstance(raw_commitments, list):
@@ -468,16 +473,28 @@ def _v1_additions(raw_commitments: list[Any], events: list[Event]) -> list[Event
     for i, raw in enumerate(raw_commitments):
         path = f"$.commitments[{i}]"
         commitment = _structure(_expand_deadline_text(raw, path), Commitment, path)
-        made = dt.datetime.combine(commitment.made_on, dt.time(0), tzinfo=dt.UTC)
-        recorded = min(made, first.get(commitment.id, made))
-        ident = f"{commitment.id}:0"
-        n = 0
-        while ident in taken:
-            n += 1
-            ident = f"{commitment.id}:0-{n}"
-        taken.add(ident)
-        additions.append(Addition(ident, commitment, recorded))
+        additions.append(undated_addition(commitment, first.get(commitment.id), taken))
     return additions
+
+
+def undated_addition(
+    commitment: Commitment, first_event_at: dt.datetime | None, taken: set[str]
+) -> Addition:
+    """The addition of a commitment recorded before additions carried a time.
+
+    Version-1 catalogs and stores before schema 3: dated 00:00 UTC on its `made_on`, or
+    at its first event's `recorded_at` if that is earlier; its id is `ID:0`, or the
+    first of `ID:0-1`, `ID:0-2`, ... not in `taken` (which gains it).
+    """
+    made = dt.datetime.combine(commitment.made_on, dt.time(0), tzinfo=dt.UTC)
+    recorded = made if first_event_at is None else min(made, first_event_at)
+    ident = f"{commitment.id}:0"
+    n = 0
+    while ident in taken:
+        n += 1
+        ident = f"{commitment.id}:0-{n}"
+    taken.add(ident)
+    return Addition(ident, commitment, recorded)
 
 
 def _expand_deadline_text(raw: object, path: str) -> object:
@@ -562,7 +579,8 @@ def _plain_source(raw: object) -> Source:
     return Source(*text, published_on)
 
 
-def _event_from(raw: object, path: str) -> Event:
+def event_from_document(raw: object, path: str = "$") -> Event:
+    """An event from one entry of `events`; `CatalogError` names `path`."""
     if not isinstance(raw, dict):
         raise CatalogError(path, f"expected an object, got {_json_type(raw)}")
     if raw.get("type") == "update":
@@ -699,16 +717,6 @@ def load(path: str | os.PathLike[str]) -> Tracker:
 # -- single records, for stores that keep one document per row ------------------------
 
 
-def workflow_document(workflow: Workflow) -> dict[str, Any]:
-    """The `workflow` part of a catalog document."""
-    return _workflow_document(workflow)
-
-
-def workflow_from_document(data: object) -> Workflow:
-    """A workflow from the `workflow` part of a catalog document."""
-    return _workflow_from(data)
-
-
 def commitment_document(commitment: Commitment) -> dict[str, Any]:
     """One entry of a catalog's `commitments` array."""
     doc: dict[str, Any] = converter().unstructure(commitment)
@@ -797,23 +805,3 @@ def _plain_deadline(raw: object) -> Deadline | None:
         None if latest is None else _date(latest, None),
         text,
     )
-
-
-def event_document(event: Event) -> dict[str, Any]:
-    """One entry of a catalog's `events` array."""
-    return _event_document(event)
-
-
-def event_from_document(data: object, path: str = "$") -> Event:
-    """An event from one entry of `events`; `CatalogError` names `path`."""
-    return _event_from(data, path)
-
-
-def policy_document(policy: DeadlinePolicy) -> dict[str, Any] | None:
-    """The `policy` part of a catalog document; None for the default (keep open)."""
-    return _policy_document(policy)
-
-
-def policy_from_document(data: object) -> DeadlinePolicy:
-    """A deadline policy from the `policy` part of a catalog document."""
-    return _policy_from(data)

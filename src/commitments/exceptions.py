@@ -147,5 +147,9 @@ class StoreError(CommitmentsError, OSError):
     """A store file cannot be opened, read or written."""
 
 
+class ConflictError(CommitmentsError):
+    """A commitment changed between reading it and appending to it (another writer)."""
+
+
 class CatalogFileError(CommitmentsError, OSError):
     """A catalog file cannot be read or written (missing, a directory, no permission)."""

@@ -17,14 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 import attrs
 
 from commitments.events import Addition, Event
-from commitments.exceptions import CommitmentsError
+from commitments.exceptions import ConflictError
 from commitments.policy import DeadlinePolicy
 from commitments.snapshot import Snapshot
 from commitments.workflow import Workflow
-
-
-class ConflictError(CommitmentsError):
-    """A commitment changed between reading it and appending to it (another writer)."""
 
 
 @attrs.frozen
@@ -39,6 +35,27 @@ class Selection:
     day: dt.date
     cutoff: dt.datetime | None = None
     end: dt.date | None = None
+
+
+class Nesting:
+    """How many scopes are open inside one transaction (0: no transaction); truthy if any."""
+
+    __slots__ = ("depth",)
+
+    def __init__(self) -> None:
+        self.depth = 0
+
+    def __bool__(self) -> bool:
+        return self.depth > 0
+
+    @contextlib.contextmanager
+    def inner(self) -> Iterator[None]:
+        """A scope inside the open transaction: it joins it."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
 
 class Recorder(abc.ABC):
@@ -148,26 +165,23 @@ class MemoryRecorder(Recorder):
         self._log: list[Event] = []
         self._logs: dict[str, list[Event]] = {}
         self._by_id: dict[str, Event] = {}
-        self._depth = 0
+        self._depth = Nesting()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._depth:
-            self._depth += 1
-            try:
+            with self._depth.inner():
                 yield
-            finally:
-                self._depth -= 1
             return
         mark = len(self._log)
-        self._depth = 1
+        self._depth.depth = 1
         try:
             yield
         except BaseException:
             self._undo(mark)
             raise
         finally:
-            self._depth = 0
+            self._depth.depth = 0
 
     def _undo(self, mark: int) -> None:
         for event in reversed(self._log[mark:]):

@@ -33,6 +33,7 @@ from commitments.catalog import (
     event_from_document,
     policy_document,
     policy_from_document,
+    undated_addition,
     workflow_document,
     workflow_from_document,
 )
@@ -41,13 +42,14 @@ from commitments.events import Addition, Amendment, Event, Retraction, StatusUpd
 from commitments.exceptions import (
     CatalogError,
     CommitmentsError,
+    ConflictError,
     DuplicateError,
     StoreError,
     ValidationError,
 )
 from commitments.policy import DeadlinePolicy
 from commitments.projection import fold
-from commitments.recorder import ConflictError, Recorder, Selection
+from commitments.recorder import Nesting, Recorder, Selection
 from commitments.snapshot import Snapshot, snapshot
 from commitments.status import Status
 from commitments.tracker import Clock, Tracker, utc_now
@@ -203,23 +205,15 @@ def _log_additions(conn: sqlite3.Connection) -> None:
         conn.execute("SELECT commitment_id, min(recorded_at) FROM events GROUP BY commitment_id")
     )
     rows = []
-    for cid, made_on, doc in conn.execute(
-        "SELECT id, made_on, doc FROM commitments ORDER BY seq"
-    ).fetchall():
-        made = dt.datetime.combine(dt.date.fromisoformat(made_on), dt.time(0), tzinfo=dt.UTC)
+    for seq, cid, text in conn.execute("SELECT seq, id, doc FROM commitments ORDER BY seq"):
+        commitment = commitment_from_document(json.loads(text), f"commitments row {seq}")
         earliest = first.get(cid)
-        if earliest is not None:
-            made = min(made, dt.datetime.fromisoformat(earliest))
-        ident = f"{cid}:0"
-        n = 0
-        while ident in taken:
-            n += 1
-            ident = f"{cid}:0-{n}"
-        taken.add(ident)
-        recorded = made.astimezone(dt.UTC).isoformat()
-        addition = {"type": "added", "id": ident, "recorded_at": recorded}
-        addition["commitment"] = json.loads(doc)
-        rows.append((ident, cid, recorded, json.dumps(addition, ensure_ascii=False)))
+        addition = undated_addition(
+            commitment, None if earliest is None else dt.datetime.fromisoformat(earliest), taken
+        )
+        recorded = addition.recorded_at.astimezone(dt.UTC).isoformat()
+        doc = json.dumps(event_document(addition), ensure_ascii=False)
+        rows.append((addition.id, cid, recorded, doc))
     conn.executemany(
         "INSERT INTO events_v3 (id, commitment_id, type, recorded_at, doc) "
         "VALUES (?, ?, 'added', ?, ?)",
@@ -411,7 +405,7 @@ def create_store(
         _mark_snapshotted(conn, 0)
         if tracker is not None:
             recorder = SQLiteRecorder(conn, shown, wf, None)
-            recorder._depth = 1  # noqa: SLF001 - joins the transaction that creates the file
+            recorder._depth.depth = 1  # noqa: SLF001 - joins the transaction that creates the file
             recorder.adopt(tracker.events())
         conn.execute("COMMIT")
     except BaseException as exc:
@@ -529,7 +523,7 @@ class SQLiteRecorder(Recorder):
         self.path = path
         self.workflow = workflow
         self.policy = policy
-        self._depth = 0
+        self._depth = Nesting()
         self._reads = 0
         self._newest_known: int | None = None
         # Commitment documents read with snapshots in this transaction, reused unchanged.
@@ -594,18 +588,15 @@ class SQLiteRecorder(Recorder):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._depth:
-            self._depth += 1
-            try:
+            with self._depth.inner():
                 yield
-            finally:
-                self._depth -= 1
             return
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
-        self._depth = 1
+        self._depth.depth = 1
         self._fresh = None
         self._docs = {}
         self._newest_known = None
@@ -627,7 +618,7 @@ class SQLiteRecorder(Recorder):
             self._seen = seen
             raise
         finally:
-            self._depth = 0
+            self._depth.depth = 0
             self._fresh = None
             self._docs = {}
             self._newest_known = None

@@ -60,7 +60,7 @@ from commitments.projection import (
     raise_problem,
     start,
 )
-from commitments.recorder import MemoryRecorder, Recorder, Selection
+from commitments.recorder import MemoryRecorder, Nesting, Recorder, Selection
 from commitments.recurrence import Occurrence, Recurrence
 from commitments.snapshot import Snapshot, snapshot
 from commitments.source import Source
@@ -170,7 +170,7 @@ class Tracker:
         self._clock = clock
         # Folded states: every commitment for a memory recorder, else those in use.
         self._states: dict[str, State] = {}
-        self._depth = 0
+        self._depth = Nesting()
         self._touched: set[str] = set()
         # Snapshots read or written by this write transaction (a store's quick path).
         self._snaps: dict[str, Snapshot] = {}
@@ -351,16 +351,13 @@ class Tracker:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         if self._depth:
-            self._depth += 1
-            try:
+            with self._depth.inner():
                 yield
-            finally:
-                self._depth -= 1
             return
         self._touched = set()
         try:
             with self._recorder.transaction():
-                self._depth = 1
+                self._depth.depth = 1
                 self._sync()
                 yield
         except BaseException:
@@ -369,7 +366,7 @@ class Tracker:
                 self._states.pop(cid, None)
             raise
         finally:
-            self._depth = 0
+            self._depth.depth = 0
             self._touched = set()
             self._snaps = {}
 

@@ -64,6 +64,45 @@ average = by_party.average
 kept: cm.Status = cm.POLITIFACT.status("Promise Kept")
 label: str = cm.POLITIFACT.label(cm.Status.FULFILLED)
 
+# Amendments, knowledge, events.
+amendment: cm.Amendment = t.amend(
+    "cn-kr-2plus2",
+    deadline=cm.Deadline.parse("by 2024-12-31"),
+    on=dt.date(2024, 6, 20),
+    reason="moved",
+    source="https://x.test/b",
+    recorded_by="ana",
+)
+correction: cm.Amendment = t.amend("cn-kr-2plus2", title="Launch a 2+2 dialogue", reason="typo")
+then: cm.Commitment = t.commitment("cn-kr-2plus2", as_of=dt.date(2024, 6, 1), known_on=None)
+events: tuple[cm.Event, ...] = t.events("cn-kr-2plus2", known_on=dt.date(2024, 12, 31))
+added: dt.datetime = t.known_from("cn-kr-2plus2")
+amended: tuple[cm.Amendment, ...] = t.amendments("cn-kr-2plus2")
+original: cm.Deadline | None = t.assess("cn-kr-2plus2", as_of=dt.date(2024, 7, 1)).original_deadline
+selected: list[cm.Assessment] = t.select("overdue", as_of=dt.date(2025, 1, 1))
+t.extend(again.events())
+
+# Stores, transactions, recorders and reports.
+from commitments.recorder import MemoryRecorder, Recorder  # noqa: E402
+from commitments.reports import render_html, render_markdown  # noqa: E402
+
+with cm.create_store("typing-check.db", t) as store:
+    with store.transaction():
+        store.prefetch(["cn-kr-2plus2"])
+        store.record("cn-kr-2plus2", "in_progress", on=dt.date(2024, 6, 1), recorded_by="ana")
+    recorder: Recorder = store.recorder
+    page: str = render_html(store, as_of=dt.date(2024, 7, 1))
+    notes: str = render_markdown(store, as_of=dt.date(2024, 7, 1), known_on=dt.date(2024, 6, 30))
+opened: cm.Tracker = cm.open_store("typing-check.db")
+opened.close()
+in_memory = cm.Tracker(recorder=MemoryRecorder(cm.DEFAULT_WORKFLOW))
+try:
+    opened.status("missing")
+except cm.NotYetKnownError as exc:
+    known_from_text: str = str(exc)
+except cm.StoreError as exc:
+    where: str = str(exc)
+
 # The testing kit, as a user subclasses it.
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.stateful import invariant  # noqa: E402
@@ -73,6 +112,9 @@ from commitments.testing import TrackerMachine, commitments, deadline_texts  # n
 
 class KeptMachine(TrackerMachine):
     workflow = workflow
+
+    def reopen(self) -> None:
+        self.tracker = cm.loads(cm.dumps(self.tracker))
 
     @invariant()
     def fulfilled_is_terminal(self) -> None:

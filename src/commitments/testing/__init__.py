@@ -24,6 +24,7 @@ from commitments.testing.reference import (
     reference_statuses,
     reference_valid,
     reference_valid_as_known,
+    reference_version,
     track_statuses,
 )
 from commitments.testing.strategies import (
@@ -66,6 +67,7 @@ __all__ = [
     "reference_statuses",
     "reference_valid",
     "reference_valid_as_known",
+    "reference_version",
     "sources",
     "statuses",
     "track_statuses",
