@@ -68,6 +68,7 @@ from commitments.status import Status
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
 _EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+_CHUNK = 1000  # commitments a collection-wide question reads at a time
 
 Clock = Callable[[], dt.datetime]
 KnownOn = dt.date | dt.datetime | None
@@ -232,24 +233,24 @@ class Tracker:
         return state
 
     def _views(self, ids: Sequence[str], cutoff: dt.datetime | None) -> Iterator[View]:
-        """Each commitment of `ids` as a state, or a snapshot where one answers."""
+        """Each commitment of `ids` as a state, or a snapshot where one answers.
+
+        Read a chunk at a time and not kept, so a question over a large store holds
+        little at once; selections need statuses, not notes, so logs come thin.
+        """
         states = self._states
-        missing = [cid for cid in ids if cid not in states]
-        if not missing:
-            yield from (states[cid] for cid in ids)
-            return
-        snaps = self._recorder.snapshots(missing) if cutoff is None else {}
-        unread = [cid for cid in missing if cid not in snaps]
-        folded = {}
-        for start_at in range(0, len(unread), 2000):
-            chunk = unread[start_at : start_at + 2000]
-            # Selections need statuses, not notes: thin logs, folded but not kept.
-            for cid, events in self._recorder.logs(chunk, thin=True).items():
-                folded[cid] = self._fold(cid, events)
-        for cid in ids:
-            view = states.get(cid) or folded.get(cid) or snaps.get(cid)
-            if view is not None:
-                yield view
+        for start_at in range(0, len(ids), _CHUNK):
+            chunk = ids[start_at : start_at + _CHUNK]
+            missing = [cid for cid in chunk if cid not in states]
+            snaps = self._recorder.snapshots(missing) if missing and cutoff is None else {}
+            unread = [cid for cid in missing if cid not in snaps]
+            logs = self._recorder.logs(unread, thin=True) if unread else {}
+            for cid in chunk:
+                view = states.get(cid) or snaps.get(cid)
+                if view is None and cid in logs:
+                    view = self._fold(cid, logs[cid])
+                if view is not None:
+                    yield view
 
     # -- the collection -----------------------------------------------------------
 
@@ -835,8 +836,10 @@ class Tracker:
         day: dt.date,
         known_on: KnownOn,
         cutoff: dt.datetime | None,
+        timeline: Timeline | None = None,
     ) -> Assessment:
-        timeline = view.timeline_of(commitment, cutoff)
+        if timeline is None:
+            timeline = view.timeline_of(commitment, cutoff)
         versions = (
             view.versions_known(cutoff) if isinstance(view, State) and view.amendments else None
         )
@@ -942,8 +945,10 @@ class Tracker:
         selection = self._selection(kind, as_of, known_on, within)
         with self._reading():
             return [
-                self._assessment(view, commitment, selection.day, known_on, selection.cutoff)
-                for view, commitment, _ in self._selected(selection)
+                self._assessment(
+                    view, commitment, selection.day, known_on, selection.cutoff, timeline
+                )
+                for view, commitment, timeline in self._selected(selection)
             ]
 
     def _selection(
@@ -976,8 +981,10 @@ class Tracker:
         with self._reading():
             ids = self._recorder.ids()
             return [
-                self._assessment(view, commitment, selection.day, known_on, selection.cutoff)
-                for view, commitment, _ in self._selected_full(ids, selection)
+                self._assessment(
+                    view, commitment, selection.day, known_on, selection.cutoff, timeline
+                )
+                for view, commitment, timeline in self._selected_full(ids, selection)
             ]
 
     def _selected_full(
@@ -985,8 +992,8 @@ class Tracker:
     ) -> Iterator[tuple[State, Commitment, Timeline]]:
         """Every commitment known and made by then, each read whole (notes, sources)."""
         day, cutoff = selection.day, selection.cutoff
-        for start_at in range(0, len(ids), 2000):
-            chunk = ids[start_at : start_at + 2000]
+        for start_at in range(0, len(ids), _CHUNK):
+            chunk = ids[start_at : start_at + _CHUNK]
             missing = [cid for cid in chunk if cid not in self._states]
             logs = self._recorder.logs(missing) if missing else {}
             for cid in chunk:
