@@ -836,6 +836,7 @@ class Tracker:
         day: dt.date,
         known_on: KnownOn,
         cutoff: dt.datetime | None,
+        *,
         timeline: Timeline | None = None,
     ) -> Assessment:
         if timeline is None:
@@ -946,7 +947,7 @@ class Tracker:
         with self._reading():
             return [
                 self._assessment(
-                    view, commitment, selection.day, known_on, selection.cutoff, timeline
+                    view, commitment, selection.day, known_on, selection.cutoff, timeline=timeline
                 )
                 for view, commitment, timeline in self._selected(selection)
             ]
@@ -982,7 +983,7 @@ class Tracker:
             ids = self._recorder.ids()
             return [
                 self._assessment(
-                    view, commitment, selection.day, known_on, selection.cutoff, timeline
+                    view, commitment, selection.day, known_on, selection.cutoff, timeline=timeline
                 )
                 for view, commitment, timeline in self._selected_full(ids, selection)
             ]
