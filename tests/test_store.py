@@ -452,3 +452,23 @@ class StoreMachine(TrackerMachine):
 
 TestStoreMachine = StoreMachine.TestCase
 TestStoreMachine.settings = settings(max_examples=25, stateful_step_count=20, deadline=None)
+
+
+def test_rollback_after_a_quick_write_and_a_read(store_path):
+    """Record through a snapshot, read it back, raise: memory and file agree again (item 4)."""
+    before = digest(store_path)
+    with cm.open_store(store_path) as t:
+        assert t.status("fund-2", as_of=DAY) is cm.Status.PLEDGED
+
+        def write_read_raise() -> None:
+            with t.transaction():
+                t.prefetch(["fund-2"])
+                t.record("fund-2", "in_progress", on=DAY)
+                assert t.status("fund-2", as_of=DAY) is cm.Status.IN_PROGRESS
+                raise RuntimeError
+
+        with pytest.raises(RuntimeError):
+            write_read_raise()
+        assert t.status("fund-2", as_of=DAY) is cm.Status.PLEDGED
+        assert t.history("fund-2") == ()
+    assert digest(store_path) == before
