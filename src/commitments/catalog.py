@@ -689,7 +689,11 @@ def loads(text: str | bytes) -> Tracker:
             ) from None
         except UnicodeDecodeError as exc:
             raise CatalogError("$", f"not valid UTF-8: {exc.reason}") from None
-        return from_document(document)
+        tracker = from_document(document)
+        # Let the parsed document go before the collection that ends a big load: it
+        # would only be scanned, then freed.
+        del document
+    return tracker
 
 
 def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None = 2) -> None:

@@ -674,51 +674,78 @@ class Tracker:
         def tracked(cid: str) -> bool:
             return cid in logs or has(cid)
 
-        for index, event in enumerate(batch):
-            try:
-                if event.id in seen or self._recorder.taken(event.id):
-                    raise DuplicateError(f"event id {event.id!r} is already recorded").at("id")
-                seen[event.id] = event
+        taken = self._recorder.taken
+        workflow = self.workflow
+        # Each commitment's version while it has no amendment: its addition's commitment.
+        plain: dict[str, Commitment] = {}
+        index = 0
+        try:
+            for index, event in enumerate(batch):  # noqa: B007 - reported on error
+                eid = event.id
+                if eid in seen or taken(eid):
+                    raise DuplicateError(f"event id {eid!r} is already recorded").at("id")
+                seen[eid] = event
                 cid = event.commitment_id
+                if type(event) is StatusUpdate:
+                    version = plain.get(cid)
+                    if version is None:
+                        log = self._batch_log(cid, logs, expected, states, plain)
+                        version = (
+                            plain.get(cid)
+                            or self._running(cid, log, states).versions.at(event.on)
+                        )
+                    check_update_fields(version, event, workflow)
+                    logs[cid].append(event)
+                    continue
                 if isinstance(event, Addition):
                     self._check_addition(event, tracked)
                     logs[cid] = [event]
                     expected[cid] = 0
+                    plain[cid] = event.commitment
                     continue
-                if cid not in logs:
-                    if not has(cid):
-                        raise UnknownCommitmentError(cid, self._recorder.ids()).at("commitment_id")
-                    state = self._state(cid)
-                    logs[cid] = list(state.log)
-                    expected[cid] = state.version
-                    if state.amendments or state.retractions:
-                        states[cid] = state
-                log = logs[cid]
-                if isinstance(event, StatusUpdate):
-                    running = states.get(cid)
-                    if running is None:
-                        added = log[0]
-                        assert isinstance(added, Addition)  # noqa: S101 - a log starts so
-                        version = added.commitment
-                    else:
-                        version = self._running(cid, log, states).versions.at(event.on)
-                    check_update_fields(version, event, self.workflow)
-                elif isinstance(event, Amendment):
+                log = self._batch_log(cid, logs, expected, states, plain)
+                if isinstance(event, Amendment):
                     check_amendment_fields(self._running(cid, log, states), event, tracked)
                 else:
                     target = seen.get(event.update_id) or self._recorder.event(event.update_id)
                     if target is None:
                         raise UpdateError(
-                            f"{event.id}: {event.update_id!r} is not an earlier event of {cid}"
+                            f"{eid}: {event.update_id!r} is not an earlier event of {cid}"
                         ).at("update_id")
                     check_retraction_fields(self._running(cid, log, states), target, event)
                 log.append(event)
-                if isinstance(event, (Amendment, Retraction)):
-                    states[cid] = self._fold(cid, log)
-            except CommitmentsError as exc:
-                exc.index = index
-                raise
+                if isinstance(event, Amendment) or isinstance(
+                    seen.get(getattr(event, "update_id", "")), Amendment
+                ):
+                    plain.pop(cid, None)  # its versions may change: fold from here on
+                states[cid] = self._fold(cid, log)
+        except CommitmentsError as exc:
+            exc.index = index
+            raise
         return logs, expected
+
+    def _batch_log(
+        self,
+        cid: str,
+        logs: dict[str, list[Event]],
+        expected: dict[str, int],
+        states: dict[str, State],
+        plain: dict[str, Commitment],
+    ) -> list[Event]:
+        """The log of `cid` so far in a batch, starting from the recorded one."""
+        log = logs.get(cid)
+        if log is not None:
+            return log
+        if not self._recorder.has(cid):
+            raise UnknownCommitmentError(cid, self._recorder.ids()).at("commitment_id")
+        state = self._state(cid)
+        log = logs[cid] = list(state.log)
+        expected[cid] = state.version
+        if state.amendments or state.retractions:
+            states[cid] = state
+        else:
+            plain[cid] = state.current
+        return log
 
     def _running(self, cid: str, log: list[Event], states: dict[str, State]) -> State:
         state = states.get(cid)
