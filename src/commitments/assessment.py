@@ -49,7 +49,6 @@ from commitments.history import (
     effective_updates,
     knowledge_cutoff,
     occurrences,
-    party_statuses_on,
 )
 from commitments.policy import KEEP_OPEN, DeadlinePolicy
 from commitments.recurrence import Occurrence
@@ -250,5 +249,5 @@ def assess(
     check_made(commitment, as_of)
     effective = effective_updates(updates, retractions, knowledge_cutoff(known_on))
     timeline = build_timeline(commitment, effective)
-    parties = party_statuses_on(commitment, effective, as_of)
+    parties = timeline.party_statuses_on(commitment, as_of)
     return assess_timeline(commitment, timeline, as_of, known_on, parties, policy=policy)

@@ -453,19 +453,6 @@ def build_timeline(commitment: Commitment, updates: Sequence[StatusUpdate]) -> T
     return builder.timeline()
 
 
-def advance(
-    state: Mapping[str | None, Status], update: StatusUpdate
-) -> tuple[dict[str | None, Status], Status]:
-    """(each track's status, the overall status) after `update` follows `state`.
-
-    For a non-recurring commitment: what `build_timeline` records for an update that
-    comes last in effect order.
-    """
-    after = dict(state)
-    _apply(after, update)
-    return after, combine(after.values())
-
-
 def _uniform_timeline(updates: Sequence[StatusUpdate]) -> Timeline:
     days: list[int] = []
     statuses: list[Status] = []
@@ -516,14 +503,3 @@ def occurrences(
         missed = not met and end < as_of and timeline.status_on(end).is_open
         result.append(Occurrence(start, end, met=met, missed=missed, updates=tuple(inside)))
     return tuple(result)
-
-
-def party_statuses_on(
-    commitment: Commitment, updates: Sequence[StatusUpdate], day: dt.date
-) -> Mapping[str, Status]:
-    """Each party's status on `day` (empty for a commitment without parties)."""
-    if not commitment.parties:
-        return {}
-    upto = [u for u in updates if u.on <= day]
-    state = statuses_after(commitment, upto)
-    return {party: state[party] for party in commitment.parties}

@@ -686,7 +686,7 @@ class Tracker:
                     raise DuplicateError(f"event id {eid!r} is already recorded").at("id")
                 seen[eid] = event
                 cid = event.commitment_id
-                if type(event) is StatusUpdate:
+                if isinstance(event, StatusUpdate):
                     version = plain.get(cid)
                     if version is None:
                         log = self._batch_log(cid, logs, expected, states, plain)
