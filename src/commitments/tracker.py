@@ -690,9 +690,8 @@ class Tracker:
                     version = plain.get(cid)
                     if version is None:
                         log = self._batch_log(cid, logs, expected, states, plain)
-                        version = (
-                            plain.get(cid)
-                            or self._running(cid, log, states).versions.at(event.on)
+                        version = plain.get(cid) or self._running(cid, log, states).versions.at(
+                            event.on
                         )
                     check_update_fields(version, event, workflow)
                     logs[cid].append(event)
