@@ -248,3 +248,112 @@ class TrackerContract:
 
         expected = answers(t)
         assert answers(self.reopen(t)) == expected
+
+    # -- found in review ------------------------------------------------------------
+
+    def test_amended_values_are_stored_as_the_commitment_holds_them(self):
+        """A lone party string is one party in the amendment too, before and after reopening."""
+        t = self.seeded()
+        a = t.amend(FTA.id, parties="CNKR", reason="one code", recorded_at=at(D(2024, 6, 1)))
+        assert a.changes["parties"] == ("CNKR",)
+        t.record(FTA.id, "in_progress", on=D(2024, 6, 5), party="CNKR",
+                 recorded_at=at(D(2024, 6, 5)))  # fmt: skip
+        t.amend(FTA.id, areas=None, sources="https://x.test/s", reason="r",
+                recorded_at=at(D(2024, 6, 6)))  # fmt: skip
+        expected = cm.dumps(t)
+        again = self.reopen(t)
+        assert again[FTA.id].parties == ("CNKR",)
+        assert again[FTA.id].sources == (cm.Source(url="https://x.test/s"),)
+        assert again.status(FTA.id, as_of=D(2024, 7, 1)) == "in_progress"
+        assert cm.dumps(again) == expected
+        with pytest.raises(cm.UpdateError):
+            again.amend(FTA.id, title="x", reason="r", source=5)  # type: ignore[arg-type]
+
+    def test_updates_are_judged_by_the_version_of_their_day(self):
+        """A revision that makes a pledge recurring does not turn an earlier fulfilment
+        into a marker; one that ends the recurrence keeps earlier markers valid."""
+        t = self.make_tracker()
+        t.add(
+            cm.Commitment(id="c", title="t", made_on=D(2020, 1, 1)), recorded_at=at(D(2020, 1, 1))
+        )
+        t.record("c", "fulfilled", on=D(2020, 3, 1), recorded_at=at(D(2020, 3, 1)))
+        t.amend("c", recurrence=cm.Recurrence.parse("every year from 2020"), on=D(2022, 1, 1),
+                reason="now yearly", recorded_at=at(D(2022, 1, 1)))  # fmt: skip
+        with pytest.raises(cm.TransitionError):
+            t.record("c", "in_progress", on=D(2020, 6, 1), recorded_at=at(D(2022, 2, 1)))
+        yearly = self.make_tracker()
+        yearly.add(
+            cm.Commitment(id="y", title="t", made_on=D(2020, 1, 1),
+                          recurrence=cm.Recurrence.parse("every year from 2020")),
+            recorded_at=at(D(2020, 1, 1)),
+        )  # fmt: skip
+        for year in (2020, 2021):
+            yearly.record("y", "fulfilled", on=D(year, 5, 1), recorded_at=at(D(year, 5, 1)))
+        yearly.amend(
+            "y",
+            recurrence=None,
+            deadline=cm.Deadline.parse("by 2023-12-31"),
+            on=D(2022, 1, 1),
+            reason="one last time",
+            recorded_at=at(D(2022, 1, 2)),
+        )
+        assert yearly.commitment("y", as_of=D(2022, 6, 1)).recurrence is None
+
+    def test_a_party_removed_by_a_revision_no_longer_blocks_updates(self):
+        """After a revision drops a fulfilled party, an update for all applies to the rest."""
+        t = self.make_tracker()
+        t.add(cm.Commitment(id="p", title="t", made_on=D(2020, 1, 1), parties=("A", "B")),
+              recorded_at=at(D(2020, 1, 1)))  # fmt: skip
+        t.record("p", "fulfilled", on=D(2020, 2, 1), party="A", recorded_at=at(D(2020, 2, 1)))
+        t.amend("p", parties=("B",), on=D(2021, 1, 1), reason="A left",
+                recorded_at=at(D(2021, 1, 1)))  # fmt: skip
+        t.record("p", "in_progress", on=D(2021, 2, 1), recorded_at=at(D(2021, 2, 1)))
+        assert t.status("p", as_of=D(2021, 3, 1)) == "in_progress"
+
+    def test_a_duplicate_id_in_a_transaction_refuses_only_itself(self):
+        """An event id used twice in one transaction: the second is refused, the rest stays."""
+        t = self.seeded()
+        with t.transaction():
+            t.record(FTA.id, "in_progress", on=D(2024, 6, 5), update_id="u1",
+                     recorded_at=at(D(2024, 6, 5)))  # fmt: skip
+            with pytest.raises(cm.DuplicateError):
+                t.record(SUMMIT.id, "in_progress", on=D(2024, 6, 5), update_id="u1",
+                         recorded_at=at(D(2024, 6, 5)))  # fmt: skip
+            t.record(SUMMIT.id, "stalled", on=D(2024, 6, 6), recorded_at=at(D(2024, 6, 6)))
+        again = self.reopen(t)
+        assert [type(e).__name__ for e in again.events()][-2:] == ["StatusUpdate", "StatusUpdate"]
+        assert again.status(SUMMIT.id, as_of=D(2024, 7, 1)) == "stalled"
+
+    @pytest.mark.parametrize(
+        "steps",
+        [
+            # A revision that would have the pledge made after the revision's own day.
+            [("amend", {"made_on": D(2020, 9, 1), "on": D(2020, 6, 1)})],
+            # A correction of made_on to after an existing revision's day.
+            [("amend", {"title": "r", "on": D(2020, 6, 1)}), ("amend", {"made_on": D(2020, 9, 1)})],
+        ],
+    )
+    def test_revisions_stay_on_or_after_the_day_it_was_made(self, steps):
+        """No state has a revision dated before the pledge was made (refused, unchanged)."""
+        t = self.make_tracker()
+        t.add(
+            cm.Commitment(id="m", title="t", made_on=D(2020, 1, 1)), recorded_at=at(D(2020, 1, 1))
+        )
+        *first, last = steps
+        for _, fields in first:
+            t.amend("m", reason="r", recorded_at=at(D(2020, 10, 1)), **fields)
+        before = cm.dumps(t)
+        with pytest.raises(cm.UpdateError, match="made"):
+            t.amend("m", reason="r", recorded_at=at(D(2020, 10, 2)), **last[1])
+        assert cm.dumps(t) == before
+
+    def test_retracting_a_correction_cannot_strand_a_revision(self):
+        """Retracting the made_on correction a revision relies on is refused."""
+        t = self.make_tracker()
+        t.add(
+            cm.Commitment(id="m", title="t", made_on=D(2020, 1, 1)), recorded_at=at(D(2020, 1, 1))
+        )
+        early = t.amend("m", made_on=D(2019, 6, 1), reason="r", recorded_at=at(D(2020, 2, 1)))
+        t.amend("m", title="r", on=D(2019, 8, 1), reason="r", recorded_at=at(D(2020, 2, 2)))
+        with pytest.raises(cm.UpdateError, match="before it was made"):
+            t.retract(early.id, reason="wrong", recorded_at=at(D(2020, 3, 1)))

@@ -200,8 +200,20 @@ def _changes(value: Mapping[str, Any]) -> Mapping[str, Any]:
         raise ValidationError(
             f"cannot amend {', '.join(unknown)}; amendable fields: {', '.join(AMENDABLE)}"
         )
-    # In the model's field order, read-only: the event stays the value it was.
-    return types.MappingProxyType({k: value[k] for k in AMENDABLE if k in value})
+    # Through the model's own converters (a lone party string is one party, a URL one
+    # source), so the event holds what the amended commitment holds; in the model's
+    # field order, read-only.
+    converters = _converters()
+    changes = {}
+    for name in AMENDABLE:
+        if name in value:
+            convert = converters.get(name)
+            changes[name] = value[name] if convert is None else convert(value[name])
+    return types.MappingProxyType(changes)
+
+
+def _converters() -> dict[str, Any]:
+    return {f.name: f.converter for f in attrs.fields(Commitment) if f.converter is not None}
 
 
 @attrs.frozen

@@ -162,19 +162,30 @@ def first_violation(
     updates: Sequence[StatusUpdate],
     workflow: Workflow,
     start: Mapping[str | None, Status] | None = None,
+    *,
+    version_on: Callable[[dt.date], Commitment] | None = None,
 ) -> Violation | None:
     """Check every track's chain of transitions; None when the whole history is valid.
 
     `start` is each track's status before `updates` (default: all `pledged`), so the
     updates that follow a known history can be checked without replaying it.
     An occurrence marker (see `is_marker`) is valid while a track it applies to is open.
+    With `version_on` (an amended commitment: its tracks are those of every version),
+    each update is judged by the version in force on its day: whether it is a marker,
+    and which parties an update naming none applies to.
     """
     state: dict[str | None, Status] = (
         dict.fromkeys(tracks(commitment), Status.PLEDGED) if start is None else dict(start)
     )
     for update in updates:
-        touched = state if update.party is None else (update.party,)
-        if is_marker(commitment, update):
+        version = commitment if version_on is None else version_on(update.on)
+        if update.party is not None:
+            touched: Iterable[str | None] = (update.party,)
+        elif version_on is None:
+            touched = state
+        else:
+            touched = [t for t in tracks(version) if t in state]
+        if is_marker(version, update):
             if not any(state[track].is_open for track in touched):
                 current = state[update.party] if update.party else combine(state.values())
                 return Violation(update, update.party, current, workflow.targets(current))
@@ -186,7 +197,11 @@ def first_violation(
                 # parties stood at different statuses.
                 named = track if update.party is not None or len(set(state.values())) > 1 else None
                 return Violation(update, named, current, workflow.targets(current))
-        _apply(state, update)
+        if version_on is None:
+            _apply(state, update)
+        else:
+            for track in touched:
+                state[track] = update.status
     return None
 
 
@@ -211,17 +226,6 @@ def misfit(version: Commitment, update: StatusUpdate) -> str | None:
     return None
 
 
-def _checked_commitment(versions: Versions) -> Commitment:
-    """The commitment whose tracks a history is checked on: every party any version names."""
-    current = versions.current
-    parties: dict[str, None] = {}
-    for version in versions.all:
-        parties.update(dict.fromkeys(version.parties))
-    if tuple(parties) == current.parties:
-        return current
-    return attrs.evolve(current, parties=tuple(parties))
-
-
 def _state_violation(
     versions: Versions, updates: Sequence[StatusUpdate], workflow: Workflow
 ) -> Violation | Misfit | None:
@@ -229,7 +233,14 @@ def _state_violation(
         problem = misfit(versions.at(update.on), update)
         if problem is not None:
             return Misfit(update, problem)
-    return first_violation(_checked_commitment(versions), updates, workflow)
+    if not versions.revisions:
+        return first_violation(versions.current, updates, workflow)
+    # Every party any version names is a track; each update is judged by its day's version.
+    named: dict[str | None, None] = {}
+    for version in versions.all:
+        named.update(dict.fromkeys(tracks(version)))
+    start = dict.fromkeys(named, Status.PLEDGED)
+    return first_violation(versions.current, updates, workflow, start, version_on=versions.at)
 
 
 def _arrives_in_effect_order(updates: Sequence[StatusUpdate]) -> bool:

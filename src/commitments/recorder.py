@@ -69,8 +69,6 @@ class Recorder(abc.ABC):
     policy: DeadlinePolicy | None
     #: Whether `append` keeps the snapshots it is given (the tracker computes them only then).
     keeps_snapshots: bool = False
-    #: Whether `append` itself refuses an event id already recorded (`DuplicateError`).
-    refuses_duplicate_ids: bool = False
 
     @abc.abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:

@@ -510,7 +510,6 @@ class SQLiteRecorder(Recorder):
     """A tracker's log in an SQLite file, with a snapshot per commitment."""
 
     keeps_snapshots = True
-    refuses_duplicate_ids = True
 
     def __init__(
         self,
@@ -532,6 +531,7 @@ class SQLiteRecorder(Recorder):
         self._counts: dict[str, int] = {}
         # Rows appended but not yet written: written together before any read or commit.
         self._pending_events: list[tuple[Any, ...]] = []
+        self._pending_ids: set[str] = set()
         self._pending_snapshots: dict[str, tuple[Any, ...]] = {}
         self._mark: int | None = None
         self._seen = self._newest()
@@ -624,6 +624,7 @@ class SQLiteRecorder(Recorder):
             self._newest_known = None
             self._counts = {}
             self._pending_events = []
+            self._pending_ids = set()
             self._pending_snapshots = {}
             self._mark = None
 
@@ -631,6 +632,7 @@ class SQLiteRecorder(Recorder):
         """Write the appended rows held back, in as few statements as possible."""
         events, snapshots = self._pending_events, self._pending_snapshots
         self._pending_events, self._pending_snapshots = [], {}
+        self._pending_ids = set()
         db = self._db
         try:
             db.executemany(_INSERT_EVENT, events)
@@ -760,7 +762,14 @@ class SQLiteRecorder(Recorder):
         return self._parse(*rows[0]) if rows else None
 
     def taken(self, event_id: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM events WHERE id = ?", (event_id,)))
+        # Rows held back for the commit count too; asked without writing them first.
+        if event_id in self._pending_ids:
+            return True
+        try:
+            found = self._db.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
+        return found is not None
 
     def snapshots(self, ids: Sequence[str], *, usable_only: bool = True) -> dict[str, Snapshot]:
         fresh = self._snapshots_fresh()
@@ -874,6 +883,7 @@ class SQLiteRecorder(Recorder):
                     raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
             # Held back and written together: a batch of updates costs a few statements.
             self._pending_events.extend(_event_row(e) for e in events)
+            self._pending_ids.update(e.id for e in events)
             last = {e.commitment_id: base + i + 1 for i, e in enumerate(events)}
             for cid, snap in snapshots.items():
                 read = self._docs.get(cid)

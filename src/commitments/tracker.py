@@ -468,10 +468,10 @@ class Tracker:
         changes = {k: v for k, v in fields.items() if v is not UNCHANGED}
         with self._writing():
             state = self._state(commitment_id)
-            evidence: Iterable[Source | str] = (
-                () if source is None else _source_list(source)  # type: ignore[arg-type]
-            )
             try:
+                evidence: Iterable[Source | str] = (
+                    () if source is None else _source_list(source)  # type: ignore[arg-type]
+                )
                 amendment = Amendment(
                     id=self._new_id(commitment_id, amendment_id, first=state.version),
                     commitment_id=commitment_id,
@@ -624,7 +624,7 @@ class Tracker:
                     f"event id {requested!r} is not valid; use letters, digits, '.', "
                     "'_', '-' and ':'"
                 )
-            if not self._recorder.refuses_duplicate_ids and self._recorder.taken(requested):
+            if self._recorder.taken(requested):
                 raise DuplicateError(f"event id {requested!r} is already recorded")
             return requested
         n = first

@@ -93,7 +93,17 @@ def fold_versions(base: Commitment, amendments: Sequence[Amendment]) -> Versions
     current = original
     for revision in revisions:
         assert revision.on is not None  # noqa: S101 - filtered above
+        if revision.on < original.made_on:
+            raise ValidationError(
+                f"{base.id}: amendment {revision.id} revises it on {revision.on}, before it "
+                f"was made ({original.made_on})"
+            )
         current = amended(current, revision)
+        if current.made_on > revision.on:
+            raise ValidationError(
+                f"{base.id}: amendment {revision.id} would have it made on "
+                f"{current.made_on}, after the revision's own day {revision.on}"
+            )
         day = revision.on.toordinal()
         if days and days[-1] == day:
             versions[-1] = current
