@@ -421,3 +421,15 @@ def test_quick_commitment_path_agrees_with_cattrs(raw):
     quick = catalog._plain_commitment(raw)
     if quick is not None:
         assert quick == expected
+
+
+def test_dump_gives_the_file_a_plain_files_permissions(tmp_path, full):
+    """An atomically written catalog gets the mode a plain write gets, or keeps the old one."""
+    plain = tmp_path / "plain.json"
+    plain.write_text("{}")
+    target = tmp_path / "catalog.json"
+    cm.dump(full, target)
+    assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+    target.chmod(0o640)
+    cm.dump(full, target)
+    assert target.stat().st_mode & 0o777 == 0o640
