@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -21,7 +22,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("commitments: interrupted\n")
         return 130
     except BrokenPipeError:
-        return 1
+        # The reader went away (`| head`): stop quietly, as a process killed by SIGPIPE.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return 141
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
         sys.stderr.write(f"commitments: internal error ({type(exc).__name__}): {exc}\n")
         return 1

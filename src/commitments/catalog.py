@@ -22,6 +22,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -77,13 +78,26 @@ def _number(value: object, _: object) -> float:
 def _date(value: object, _: object) -> dt.date:
     if not isinstance(value, str):
         raise TypeError(f"expected a date string YYYY-MM-DD, got {_json_type(value)} {value!r}")
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        day = None
-    if day is None or len(value) != len("2024-06-18"):
+    day = iso_date(value)
+    if day is None:
         raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
     return day
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The date `text` states as exactly YYYY-MM-DD, or None (no week dates, no basic form).
+
+    The one reading of dates for catalogs, batch files and the command line.
+    """
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _datetime(value: object, _: object) -> dt.datetime:

@@ -26,7 +26,12 @@ import commitments as cm
 from commitments._atomic import write_atomically
 from commitments._spreadsheet import disarm_formula
 from commitments.assessment import Assessment
-from commitments.catalog import commitment_document, commitment_from_document, event_document
+from commitments.catalog import (
+    commitment_document,
+    commitment_from_document,
+    event_document,
+    iso_date,
+)
 from commitments.events import Amendment, Event, Retraction, StatusUpdate, check_recorder
 from commitments.exceptions import CommitmentsError
 from commitments.tracker import UNCHANGED, Tracker
@@ -132,14 +137,12 @@ def register(command: Command) -> Command:
 
 
 def parse_date(text: str) -> dt.date:
-    """A YYYY-MM-DD date for a flag."""
-    try:
-        if len(text) == len("2024-06-18"):
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    msg = f"expected a date YYYY-MM-DD, got {text!r}"
-    raise argparse.ArgumentTypeError(msg)
+    """A YYYY-MM-DD date for a flag (the catalog's one reading of dates)."""
+    day = iso_date(text)
+    if day is None:
+        msg = f"expected a date YYYY-MM-DD, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return day
 
 
 def parse_within(text: str) -> dt.timedelta:
@@ -156,8 +159,16 @@ def parse_within(text: str) -> dt.timedelta:
 
 
 def _store_path(args: argparse.Namespace, ctx: Context) -> str | None:
-    path: str | None = getattr(args, "store", None) or ctx.environ.get(ENV_STORE) or None
-    return path
+    given: str | None = getattr(args, "store", None)
+    if given is None:
+        given = ctx.environ.get(ENV_STORE)
+        if given == "":
+            msg = f"${ENV_STORE} is set but empty; give a store path or unset it"
+            raise UsageError(msg)
+    elif given == "":
+        msg = "--store is empty (an unset variable?); give a store path"
+        raise UsageError(msg)
+    return given
 
 
 def _need_store(args: argparse.Namespace, ctx: Context) -> str:
@@ -550,7 +561,8 @@ def _batch_text(args: argparse.Namespace, ctx: Context) -> tuple[str, str]:
 def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, fields or an error message) for every non-blank batch line."""
     if fmt == "jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Only a line feed ends a line: U+2028, U+2029 and U+0085 are legal inside JSON.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
@@ -1176,6 +1188,8 @@ def run(
     except (CommitmentsError, Refused) as exc:
         ctx.err.write(f"commitments: refused: {exc}\n")
         return 1
+    except BrokenPipeError:
+        raise  # the reader went away: the entry point ends quietly
     except OSError as exc:
         ctx.err.write(f"commitments: {exc}\n")
         return 1

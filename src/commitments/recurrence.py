@@ -107,6 +107,12 @@ def _read(text: str) -> rrule:
             f"recurrence rule {text!r}: FREQ={freq} is not allowed; periods are whole days, "
             f"so use one of {', '.join(_FREQUENCIES)}"
         )
+    interval = params.get("INTERVAL", "1")
+    if not interval.isdigit() or int(interval) < 1:
+        raise RecurrenceError(
+            f"recurrence rule {text!r}: INTERVAL={interval} is not allowed; give a whole "
+            "number of 1 or more (INTERVAL=2: every second period)"
+        )
     sub_day = sorted(set(_SUB_DAY) & set(params))
     if sub_day:
         raise RecurrenceError(

@@ -1,0 +1,138 @@
+"""Findings of an adversarial review (issue 13), each pinned by a test that failed before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+import commitments as cm
+from commitments import cli
+from store_support import SRC
+
+D = dt.date
+
+
+def run(*argv: str, environ=None, stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(
+        list(argv),
+        out=out,
+        err=err,
+        stdin=io.StringIO(stdin),
+        environ={} if environ is None else environ,
+        today=D(2025, 1, 15),
+    )
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("interval", ["0", "-1", "x", ""])
+def test_recurrence_intervals_below_one_are_refused(interval):
+    """Item 1: INTERVAL=0 never ended a query; INTERVAL=-1 raised a bare ValueError."""
+    rule = f"DTSTART:20200101T000000\nRRULE:FREQ=YEARLY;INTERVAL={interval}"
+    with pytest.raises(cm.RecurrenceError, match="INTERVAL"):
+        cm.Recurrence(rule)
+    doc = {
+        "schema_version": 1,
+        "commitments": [
+            {
+                "id": "r",
+                "title": "t",
+                "made_on": "2020-01-01",
+                "recurrence": {"text": "odd", "rule": rule},
+            }
+        ],
+    }
+    with pytest.raises(cm.CatalogError, match="INTERVAL"):
+        cm.from_document(doc)
+
+
+def test_due_within_before_the_first_period():
+    """Item 5: a recurring pledge whose first period starts after the day is not due."""
+    t = cm.Tracker()
+    t.add(
+        cm.Commitment(
+            id="later",
+            title="Meet yearly from 2026",
+            made_on=D(2024, 1, 1),
+            recurrence=cm.Recurrence.parse("every year from 2026"),
+        ),
+        recorded_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    )
+    assert t.due(as_of=D(2025, 6, 1), within=dt.timedelta(days=30)) == []
+    assert t.due(as_of=D(2025, 12, 20), within=dt.timedelta(days=400)) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-W01-1", "20240101xx", "20240101", "2024-1-01", "\uff12\uff10\uff12\uff14-01-01"]
+)
+def test_dates_are_read_as_yyyy_mm_dd_only(text):
+    """Item 17: the documented form, on the command line and in catalogs alike."""
+    assert cli.run(["status", "--as-of", text], out=io.StringIO(), err=io.StringIO()) == 2
+    doc = {"schema_version": 1, "commitments": [{"id": "c", "title": "t", "made_on": text}]}
+    with pytest.raises(cm.CatalogError, match="YYYY-MM-DD"):
+        cm.from_document(doc)
+
+
+def test_json_lines_split_on_line_feeds_only(tmp_path):
+    """Item 16: U+2028, U+2029 and U+0085 inside a JSON string do not end a line."""
+    db = str(tmp_path / "t.db")
+    assert run("init", "--store", db)[0] == 0
+    assert run("add", "--id", "c", "--title", "t", "--made-on", "2024-01-01", "--store", db)[0] == 0
+    note = "first\u2028second\u2029third\u0085fourth"
+    lines = [
+        json.dumps(
+            {"commitment_id": "c", "status": "in_progress", "on": "2024-02-01", "note": note}
+        ),
+        json.dumps({"commitment_id": "c", "status": "bogus", "on": "2024-03-01"}),
+    ]
+    code, _, err = run("record", "--batch", "-", "--batch-format", "jsonl", "--store", db,
+                       stdin="\n".join(lines) + "\n")  # fmt: skip
+    assert code == 1
+    assert "line 2:" in err
+    assert "line 3" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "message"),
+    [
+        (["status", "--store", ""], {}, "--store is empty"),
+        (["status"], {"COMMITMENTS_STORE": ""}, "COMMITMENTS_STORE is set but empty"),
+    ],
+)
+def test_an_empty_store_path_is_refused(argv, environ, message):
+    """Item 18: an empty path (an unset variable) no longer answers from the seed catalog."""
+    code, out, err = run(*argv, environ=environ)
+    assert code == 2
+    assert out == ""
+    assert message in err
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """Item 21: `commitments export | head -1` prints no "Broken pipe" message."""
+    big = cm.Tracker()
+    for i in range(3000):
+        big.add(
+            cm.Commitment(
+                id=f"c{i}", title="A pledge with a long title " * 4, made_on=D(2024, 1, 1)
+            )
+        )
+    path = tmp_path / "big.db"
+    cm.create_store(path, big).close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "commitments", "export", "--store", str(path)],
+        env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
