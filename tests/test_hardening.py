@@ -136,3 +136,46 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert err == ""
+
+
+def test_every_csv_cell_is_disarmed(tmp_path):
+    """Item 2: sources in `show --format csv` and area names in compliance CSV are guarded."""
+    db = str(tmp_path / "t.db")
+    with cm.create_store(db) as t:
+        t.add(
+            cm.Commitment(id="c", title="t", made_on=D(2024, 1, 1), areas=("=SUM(A1)",)),
+            recorded_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        )
+        t.record("c", "in_progress", on=D(2024, 2, 1), source="=HYPERLINK(1)",
+                 recorded_at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC))  # fmt: skip
+    _, out, _ = run("show", "c", "--store", db, "--format", "csv", "--as-of", "2024-03-01")
+    assert "'=HYPERLINK(1)" in out
+    assert ",=HYPERLINK" not in out
+    _, out, _ = run("compliance", "--by", "area", "--store", db, "--format", "csv",
+                    "--as-of", "2024-03-01")  # fmt: skip
+    assert "'=SUM(A1)" in out
+    assert "\n=SUM" not in out
+    assert ",0.0000,50.00,1" in out  # numbers stay numbers
+
+
+def test_event_ids_follow_one_rule_on_every_path():
+    """Item 6: a catalog cannot load an event id that `record` refuses (tab, newline, empty)."""
+    base = {
+        "schema_version": 1,
+        "commitments": [{"id": "c", "title": "t", "made_on": "2024-01-01"}],
+    }
+    for bad in ("a\tb", "a\nb", "", " x"):
+        event = {
+            "type": "update",
+            "id": bad,
+            "commitment_id": "c",
+            "status": "in_progress",
+            "on": "2024-02-01",
+            "recorded_at": "2024-02-01T00:00:00+00:00",
+        }
+        with pytest.raises(cm.CatalogError, match="event id"):
+            cm.from_document({**base, "events": [event]})
+    t = cm.Tracker()
+    t.add(cm.Commitment(id="c", title="t", made_on=D(2024, 1, 1)))
+    with pytest.raises(cm.CommitmentsError, match="event id"):
+        t.record("c", "in_progress", on=D(2024, 2, 1), update_id="a\tb")

@@ -24,7 +24,7 @@ import attrs
 
 import commitments as cm
 from commitments._atomic import write_atomically
-from commitments._spreadsheet import disarm_formula
+from commitments._spreadsheet import SafeCsv
 from commitments.assessment import Assessment
 from commitments.catalog import (
     commitment_document,
@@ -255,14 +255,6 @@ def _row(a: Assessment) -> dict[str, Any]:
     }
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return disarm_formula(str(value))
-
-
 def _write_rows(
     ctx: Context, args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequence[str]
 ) -> None:
@@ -272,9 +264,9 @@ def _write_rows(
         doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "commitments": rows}
         ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        writer = csv.writer(ctx.out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_cell(r[c]) for c in columns] for r in rows)
+        writer = SafeCsv(ctx.out)
+        writer.row(columns)
+        writer.rows([r[c] for c in columns] for r in rows)
     else:
         _write_table(ctx, rows)
 
@@ -420,15 +412,12 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     if args.format == "csv":
-        writer = csv.writer(ctx.out, lineterminator="\n")
-        writer.writerow(EVENT_COLUMNS)
-        for e in events:
-            writer.writerow(
-                [
-                    " ".join(e[c] or ()) if c in {"sources", "changes"} else _cell(e[c])
-                    for c in EVENT_COLUMNS
-                ]
-            )
+        writer = SafeCsv(ctx.out)
+        writer.row(EVENT_COLUMNS)
+        writer.rows(
+            [" ".join(e[c] or ()) if c in {"sources", "changes"} else e[c] for c in EVENT_COLUMNS]
+            for e in events
+        )
         return 0
     out = ctx.out
     out.write(f"{commitment.id}: {commitment.title}\n")
@@ -977,12 +966,12 @@ def _run_compliance(args: argparse.Namespace, ctx: Context) -> int:
         doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "by": args.by, "scores": rows}
         ctx.out.write(json.dumps(doc, indent=2) + "\n")
         return 0
-    writer = csv.writer(ctx.out, lineterminator="\n")
-    writer.writerow([args.by, "average", "percent", "count"])
-    for name, score in scores:
-        writer.writerow(
-            [name, format_number(score.average, 4), format_number(score.percent, 2), score.count]
-        )
+    writer = SafeCsv(ctx.out)
+    writer.row([args.by, "average", "percent", "count"])
+    writer.rows(
+        [name, format_number(score.average, 4), format_number(score.percent, 2), score.count]
+        for name, score in scores
+    )
     return 0
 
 

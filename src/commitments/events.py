@@ -25,6 +25,19 @@ from commitments.source import Source
 from commitments.status import Status
 
 _REASON = re.compile(r"[a-z][a-z0-9_-]*")
+_EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+
+
+def check_event_id(value: object) -> None:
+    """Refuse an event id that is not letters, digits, '.', '_', '-' and ':'.
+
+    One rule for every event, however it arrives: recorded, loaded or read from a store.
+    """
+    if not isinstance(value, str) or not _EVENT_ID.fullmatch(value):
+        raise ValidationError(
+            f"event id {value!r} is not valid; use letters, digits, '.', '_', '-' and ':', "
+            "starting with a letter or digit"
+        )
 _RECORDER_MAX = 200
 
 #: The fields of a commitment an amendment may change (everything but its id).
@@ -123,6 +136,7 @@ class StatusUpdate:
     recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        check_event_id(self.id)
         where = f"update {self.id} of {self.commitment_id}"
         check_recorder(where, self.recorded_by)
         if not isinstance(self.status, Status):
@@ -158,6 +172,8 @@ class Retraction:
     recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        check_event_id(self.id)
+        check_event_id(self.update_id)
         where = f"retraction {self.id} of {self.update_id}"
         check_aware(where, self.recorded_at)
         check_recorder(where, self.recorded_by)
@@ -175,6 +191,7 @@ class Addition:
     recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        check_event_id(self.id)
         if not isinstance(self.commitment, Commitment):
             raise ValidationError(
                 f"addition {self.id}: commitment must be a Commitment, "
@@ -236,6 +253,7 @@ class Amendment:
     recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        check_event_id(self.id)
         where = f"amendment {self.id} of {self.commitment_id}"
         check_aware(where, self.recorded_at)
         check_recorder(where, self.recorded_by)

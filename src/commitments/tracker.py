@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Self
 
@@ -29,7 +28,15 @@ from commitments.assessment import (
 from commitments.commitment import Commitment
 from commitments.compliance import ComplianceReport, Scoring, score_assessments
 from commitments.deadline import Deadline
-from commitments.events import Addition, Amendment, Event, Progress, Retraction, StatusUpdate
+from commitments.events import (
+    Addition,
+    Amendment,
+    Event,
+    Progress,
+    Retraction,
+    StatusUpdate,
+    check_event_id,
+)
 from commitments.exceptions import (
     CommitmentsError,
     DuplicateError,
@@ -67,7 +74,6 @@ from commitments.source import Source
 from commitments.status import Status
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
-_EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 _CHUNK = 1000  # commitments a collection-wide question reads at a time
 
 Clock = Callable[[], dt.datetime]
@@ -619,11 +625,7 @@ class Tracker:
     def _new_id(self, commitment_id: str, requested: str | None, *, first: int) -> str:
         """`requested`, checked; else `ID:n` from the event count, skipping ids taken."""
         if requested is not None:
-            if not isinstance(requested, str) or not _EVENT_ID.fullmatch(requested):
-                raise ValidationError(
-                    f"event id {requested!r} is not valid; use letters, digits, '.', "
-                    "'_', '-' and ':'"
-                )
+            check_event_id(requested)
             if self._recorder.taken(requested):
                 raise DuplicateError(f"event id {requested!r} is already recorded")
             return requested

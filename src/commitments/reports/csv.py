@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from pathlib import Path
 from typing import TextIO
 
-from commitments._spreadsheet import disarm_formula
+from commitments._atomic import write_atomically
+from commitments._spreadsheet import SafeCsv
 from commitments.compliance import Scoring
 from commitments.reports._summary import summarize
 from commitments.tracker import KnownOn, Tracker
@@ -34,8 +34,6 @@ COLUMNS = (
 """The columns, in order. `party` is empty for a commitment without parties; `score`
 is exact when whole, else a fraction such as 1/2, and empty when not scored."""
 
-_text = disarm_formula
-
 
 def _date(value: dt.date | dt.datetime | None) -> str:
     return "" if value is None else value.isoformat()
@@ -56,14 +54,14 @@ def _rows(
                 as_of.isoformat(),
                 _date(known_on),
                 c.id,
-                _text(c.title),
+                c.title,
                 c.made_on.isoformat(),
-                _text(";".join(c.areas)),
+                ";".join(c.areas),
                 cell.party or "",
                 cell.status.value,
                 "" if cell.score is None else str(cell.score),
                 a.status.value,
-                "" if deadline is None else _text(deadline.text),
+                "" if deadline is None else deadline.text,
                 _date(None if deadline is None else deadline.earliest),
                 _date(None if deadline is None else deadline.latest),
                 "true" if a.due else "false",
@@ -84,12 +82,13 @@ def write_csv(
 ) -> None:
     """Write the assessments on `as_of` as CSV (header row first) to a file or path."""
     if isinstance(target, (str, Path)):
-        with Path(target).open("w", encoding="utf-8", newline="") as handle:
-            write_csv(tracker, handle, as_of=as_of, known_on=known_on, scoring=scoring)
+        buffer = io.StringIO()
+        write_csv(tracker, buffer, as_of=as_of, known_on=known_on, scoring=scoring)
+        write_atomically(target, buffer.getvalue())
         return
-    writer = csv.writer(target, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_rows(tracker, as_of, known_on, scoring))
+    writer = SafeCsv(target)
+    writer.row(COLUMNS)
+    writer.rows(_rows(tracker, as_of, known_on, scoring))
 
 
 def assessments_csv(
