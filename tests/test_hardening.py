@@ -179,3 +179,70 @@ def test_event_ids_follow_one_rule_on_every_path():
     t.add(cm.Commitment(id="c", title="t", made_on=D(2024, 1, 1)))
     with pytest.raises(cm.CommitmentsError, match="event id"):
         t.record("c", "in_progress", on=D(2024, 2, 1), update_id="a\tb")
+
+
+def test_a_store_appears_only_when_complete(tmp_path, monkeypatch):
+    """Item 13: `init` stopped mid-way leaves the path free, and `init` then succeeds."""
+    from commitments import store as store_module  # noqa: PLC0415
+
+    path = tmp_path / "t.db"
+    real = store_module._script
+
+    def stop_half_way(conn, sql):
+        real(conn, sql)
+        raise KeyboardInterrupt  # as if the process were stopped here
+
+    monkeypatch.setattr(store_module, "_script", stop_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        cm.create_store(path)
+    monkeypatch.undo()
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+    # A temporary file left by a killed process does not block the next init either.
+    (tmp_path / ".t.db.x.creating").write_bytes(b"half")
+    assert run("init", "--store", str(path))[0] == 0
+    with cm.open_store(path) as t:
+        assert len(t) == 0
+    plain = tmp_path / "plain"
+    plain.write_text("")
+    assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+
+
+def test_terminal_output_shows_control_characters(tmp_path):
+    """Item 9: escape sequences and newlines in titles, notes and sources are shown, not run."""
+    db = str(tmp_path / "t.db")
+    with cm.create_store(db) as t:
+        t.add(
+            cm.Commitment(id="c", title="Bad\x1b[2J\nc  forged  row", made_on=D(2024, 1, 1)),
+            recorded_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        )
+        t.record("c", "in_progress", on=D(2024, 2, 1), note="note\x07\u202eevil",
+                 recorded_at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC))  # fmt: skip
+    _, out, _ = run("status", "--store", db, "--as-of", "2024-03-01")
+    assert "\x1b" not in out
+    assert "Bad\\x1b[2J\\nc  forged  row" in out
+    assert len(out.strip().splitlines()) == 2  # the header and one row
+    _, out, _ = run("show", "c", "--store", db, "--as-of", "2024-03-01")
+    assert "\x07" not in out
+    assert "\u202e" not in out
+    assert "note\\x07\\u202eevil" in out
+
+
+def test_unreadable_json_values_are_catalog_errors():
+    """Item 10: deep nesting and huge integers end in a CatalogError, nothing else."""
+    with pytest.raises(cm.CatalogError, match="nested too deeply"):
+        cm.loads("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(cm.CatalogError):
+        cm.loads('{"schema_version": ' + "9" * 5000 + "}")
+
+
+def test_markdown_lists_an_overdue_recurring_pledge_by_its_periods():
+    """Item 20: not "no deadline, 0 days overdue"."""
+    from commitments.reports import render_markdown  # noqa: PLC0415
+
+    seeds = cm.seed_catalog()
+    text = render_markdown(seeds, as_of=D(2026, 6, 30))
+    line = next(x for x in text.splitlines() if "cjk-leaders-summit-annual" in x)
+    assert "no deadline" not in line
+    assert "0 days overdue" not in line
+    assert "recurring every year from 2008" in line

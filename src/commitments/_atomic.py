@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 
-def _mode_for(target: Path) -> int:
+def plain_mode(target: Path) -> int:
     """The replaced file's permissions, or a new file's under the process umask."""
     try:
         return target.stat().st_mode & 0o7777
@@ -41,7 +41,7 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp makes the file private; give it the mode a plain write would have.
-        os.fchmod(fd, _mode_for(target))
+        os.fchmod(fd, plain_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

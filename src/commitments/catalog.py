@@ -703,6 +703,10 @@ def loads(text: str | bytes) -> Tracker:
             ) from None
         except UnicodeDecodeError as exc:
             raise CatalogError("$", f"not valid UTF-8: {exc.reason}") from None
+        except RecursionError:
+            raise CatalogError("$", "nested too deeply to be a catalog") from None
+        except (ValueError, OverflowError) as exc:  # e.g. an integer of thousands of digits
+            raise CatalogError("$", f"not a readable JSON value: {exc}") from None
         tracker = from_document(document)
         # Let the parsed document go before the collection that ends a big load: it
         # would only be scanned, then freed.

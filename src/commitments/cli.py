@@ -271,6 +271,22 @@ def _write_rows(
         _write_table(ctx, rows)
 
 
+# Control characters (C0, DEL, C1) and bidirectional overrides, shown as escapes: a
+# terminal would act on them, and a newline would forge a table row.
+_INVISIBLE = {
+    **{c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))},
+    **{c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)},
+    0x0A: "\\n",
+    0x09: "\\t",
+    0x0D: "\\r",
+}
+
+
+def visible(text: object) -> str:
+    """`text` for a terminal: every control character shown as an escape."""
+    return str(text).translate(_INVISIBLE)
+
+
 def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
     if not rows:
         ctx.out.write("(none)\n")
@@ -280,9 +296,9 @@ def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
         (
             r["id"],
             r["status"],
-            r["deadline"] or r["recurrence"] or "-",
+            visible(r["deadline"] or r["recurrence"] or "-"),
             _flags(r),
-            r["title"],
+            visible(r["title"]),
         )
         for r in rows
     ]
@@ -420,13 +436,13 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
         )
         return 0
     out = ctx.out
-    out.write(f"{commitment.id}: {commitment.title}\n")
+    out.write(f"{commitment.id}: {visible(commitment.title)}\n")
     out.write(f"  made on {commitment.made_on}")
     out.write(f" by {', '.join(commitment.parties)}\n" if commitment.parties else "\n")
     if commitment.deadline is not None:
-        out.write(f"  deadline: {commitment.deadline.text}\n")
+        out.write(f"  deadline: {visible(commitment.deadline.text)}\n")
     for source in commitment.sources:
-        out.write(f"  source: {source}\n")
+        out.write(f"  source: {visible(source)}\n")
     if row is not None:
         flags = " OVERDUE" if row["overdue"] else (" due" if row["due"] else "")
         out.write(f"  status on {args.as_of}: {row['status']}{flags}\n")
@@ -438,25 +454,24 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
             out.write(f"  {e['recorded_at']}  {e['id']}  added{by}\n")
             continue
         if e["type"] == "retraction":
-            out.write(
-                f"  {e['recorded_at']}  {e['id']}  retracts {e['update_id']}{by}: {e['note']}\n"
-            )
+            note = visible(e["note"])
+            out.write(f"  {e['recorded_at']}  {e['id']}  retracts {e['update_id']}{by}: {note}\n")
             continue
         if e["type"] == "amendment":
             kind = f"revised from {e['on']}" if e["on"] else "corrected"
             out.write(
                 f"  {e['recorded_at']}  {e['id']}  {kind}: {', '.join(e['changes'])}{by}{gone}\n"
             )
-            out.write(f"      reason: {e['reason']}\n")
+            out.write(f"      reason: {visible(e['reason'])}\n")
             for source in e["sources"]:
-                out.write(f"      source: {source}\n")
+                out.write(f"      source: {visible(source)}\n")
             continue
         who = f" [{e['party']}]" if e["party"] else ""
         out.write(f"  {e['on']}  {e['id']}  {e['status']}{who}{by}{gone}\n")
         if e["note"]:
-            out.write(f"      {e['note']}\n")
+            out.write(f"      {visible(e['note'])}\n")
         for source in e["sources"]:
-            out.write(f"      source: {source}\n")
+            out.write(f"      source: {visible(source)}\n")
     return 0
 
 

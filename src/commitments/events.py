@@ -38,6 +38,8 @@ def check_event_id(value: object) -> None:
             f"event id {value!r} is not valid; use letters, digits, '.', '_', '-' and ':', "
             "starting with a letter or digit"
         )
+
+
 _RECORDER_MAX = 200
 
 #: The fields of a commitment an amendment may change (everything but its id).

@@ -21,10 +21,12 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from commitments._atomic import plain_mode
 from commitments._bulk import BULK_OBJECTS, paused_gc
 from commitments.catalog import (
     commitment_document,
@@ -372,19 +374,49 @@ def create_store(
 
     An empty store takes `workflow` and `policy` (defaults: the default workflow,
     `KeepOpen`); a store made from `tracker` takes the tracker's. Refuses
-    (`StoreError`) when `path` already exists, so no file is ever overwritten.
+    (`StoreError`) when `path` already exists, so no file is ever overwritten. The store
+    is built under a temporary name beside `path` and linked into place only when
+    complete: a process killed meanwhile leaves `path` free.
     """
     target = Path(path)
     shown = os.fspath(path)
     if tracker is not None:
         workflow, policy = tracker.workflow, tracker.policy
+    taken = f"{shown!r} already exists; choose a new path for the store"
+    if target.exists() or target.is_symlink():
+        raise StoreError(taken)
     try:
-        target.touch(exist_ok=False)
-    except FileExistsError:
-        raise StoreError(f"{shown!r} already exists; choose a new path for the store") from None
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".creating", dir=target.parent
+        )
+        os.fchmod(fd, plain_mode(target))
+        os.close(fd)
     except OSError as exc:
-        raise StoreError(f"cannot create store {shown!r}: {exc.strerror}") from None
-    conn = _connect(target, create=True)
+        raise StoreError(f"cannot create store {shown!r}: {exc.strerror or exc}") from None
+    building = Path(name)
+    try:
+        _build(building, shown, tracker, workflow, policy)
+        try:
+            os.link(building, target)  # never replaces a file that appeared meanwhile
+        except FileExistsError:
+            raise StoreError(taken) from None
+        except OSError as exc:
+            raise StoreError(f"cannot create store {shown!r}: {exc.strerror or exc}") from None
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+    return open_store(target, clock=clock)
+
+
+def _build(
+    building: Path,
+    shown: str,
+    tracker: Tracker | None,
+    workflow: Workflow | None,
+    policy: DeadlinePolicy | None,
+) -> None:
+    """Write a complete store into the empty file `building`."""
+    conn = _connect(building, create=True)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -408,15 +440,10 @@ def create_store(
             recorder._depth.depth = 1  # noqa: SLF001 - joins the transaction that creates the file
             recorder.adopt(tracker.events())
         conn.execute("COMMIT")
-    except BaseException as exc:
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot create store {shown!r}: {exc}") from None
+    finally:
         conn.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        if isinstance(exc, sqlite3.Error):
-            raise StoreError(f"cannot create store {shown!r}: {exc}") from None
-        raise
-    conn.close()
-    return open_store(target, clock=clock)
 
 
 def open_store(

@@ -71,22 +71,34 @@ def _counts(summary: Summary, label: _Label) -> list[str]:
 
 
 def _deadline(assessment: Assessment) -> str:
+    recurrence = assessment.commitment.recurrence
+    if recurrence is not None:
+        return f"recurring {escape(recurrence.text)}"
     deadline = assessment.commitment.deadline
     if deadline is None:
         return "no deadline"
     return f"deadline {escape(deadline.text)}"
 
 
+def _lateness(assessment: Assessment) -> str:
+    """How overdue, in the assessment's own terms: missed periods or days."""
+    if not assessment.overdue:
+        return ""
+    if assessment.commitment.recurrence is not None:
+        missed = assessment.missed_periods or 0
+        return f", last period missed ({missed} missed in all)"
+    return f", {days_overdue(assessment)} days overdue"
+
+
 def _list(heading: str, items: tuple[Assessment, ...], label: _Label) -> list[str]:
     rows = [f"## {heading} ({len(items)})", ""]
     if not items:
         return [*rows, "None.", ""]
-    for a in items:
-        late = f", {days_overdue(a)} days overdue" if a.overdue else ""
-        rows.append(
-            f"- **{escape(a.commitment_id)}**: {escape(a.commitment.title)} "
-            f"({_deadline(a)}{late}; {escape(label(a.status))})"
-        )
+    rows.extend(
+        f"- **{escape(a.commitment_id)}**: {escape(a.commitment.title)} "
+        f"({_deadline(a)}{_lateness(a)}; {escape(label(a.status))})"
+        for a in items
+    )
     return [*rows, ""]
 
 
