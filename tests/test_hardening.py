@@ -246,3 +246,46 @@ def test_markdown_lists_an_overdue_recurring_pledge_by_its_periods():
     assert "no deadline" not in line
     assert "0 days overdue" not in line
     assert "recurring every year from 2008" in line
+
+
+def test_a_read_only_store_answers_and_refuses_writes_clearly(tmp_path, monkeypatch):
+    """Item 4: without write access, queries work; a write is one line saying read-only."""
+    from commitments import store as store_module  # noqa: PLC0415
+
+    db = tmp_path / "t.db"
+    cm.create_store(db, cm.seed_catalog()).close()
+    monkeypatch.setattr(store_module.os, "access", lambda *_: False)
+    with cm.open_store(db) as t:
+        assert len(t) == len(cm.seed_catalog())
+        assert t.overdue(as_of=D(2025, 6, 30)) == cm.seed_catalog().overdue(as_of=D(2025, 6, 30))
+        with pytest.raises(cm.StoreError, match="read-only"):
+            t.record("cjk-fta-negotiations", "stalled", on=D(2025, 6, 1))
+    code, out, _ = run("status", "--store", str(db), "--as-of", "2025-06-30")
+    assert code == 0
+    assert "cjk-fta-negotiations" in out
+    code, _, err = run("record", "cjk-fta-negotiations", "stalled", "--on", "2025-06-01",
+                       "--store", str(db))  # fmt: skip
+    assert code == 1
+    assert "read-only" in err
+    assert err.count("\n") == 1
+
+
+def test_a_locked_store_is_reported_busy(tmp_path, monkeypatch):
+    """Item 14: a store another process holds in exclusive mode is busy, not foreign."""
+    import sqlite3  # noqa: PLC0415
+
+    from commitments import store as store_module  # noqa: PLC0415
+
+    db = tmp_path / "t.db"
+    cm.create_store(db).close()
+    monkeypatch.setattr(store_module, "_TIMEOUT", 0.1)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(cm.StoreError, match="busy") as info:
+            cm.open_store(db)
+        assert "not a commitments store" not in str(info.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

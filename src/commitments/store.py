@@ -348,8 +348,8 @@ def _mark_snapshotted(conn: sqlite3.Connection, seq: int) -> None:
 # -- opening and creating --------------------------------------------------------------
 
 
-def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    mode = "rwc" if create else "rw"
+def _connect(path: Path, *, create: bool, read_only: bool = False) -> sqlite3.Connection:
+    mode = "rwc" if create else ("ro" if read_only else "rw")
     try:
         conn = sqlite3.connect(
             f"{path.absolute().as_uri()}?mode={mode}",
@@ -357,6 +357,19 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
             timeout=_TIMEOUT,
             isolation_level=None,
         )
+        if read_only:
+            # Without write access the WAL index may not be creatable: read the file
+            # as it stands (it cannot change through this connection anyway).
+            try:
+                conn.execute("PRAGMA application_id").fetchone()
+            except sqlite3.OperationalError:
+                conn.close()
+                conn = sqlite3.connect(
+                    f"{path.absolute().as_uri()}?mode=ro&immutable=1",
+                    uri=True,
+                    timeout=_TIMEOUT,
+                    isolation_level=None,
+                )
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open store {os.fspath(path)!r}: {exc}") from None
     return conn
@@ -471,21 +484,32 @@ def open_store(
         raise StoreError(
             f"no store at {shown!r}; create one with `commitments init --store {shown}`"
         )
-    conn = _connect(target, create=False)
+    # A reporting account, a read-only mount or file: queries only, writes refused clearly.
+    read_only = not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK)
+    conn = _connect(target, create=False, read_only=read_only)
     try:
-        workflow, policy = _check_schema(conn, shown)
-        conn.execute("PRAGMA synchronous=FULL")
-        recorder = SQLiteRecorder(conn, shown, workflow, policy)
+        workflow, policy = _check_schema(conn, shown, read_only=read_only)
+        if not read_only:
+            conn.execute("PRAGMA synchronous=FULL")
+        recorder = SQLiteRecorder(conn, shown, workflow, policy, read_only=read_only)
         return Tracker(recorder=recorder, clock=clock)
     except BaseException:
         conn.close()
         raise
 
 
-def _check_schema(conn: sqlite3.Connection, shown: str) -> tuple[Workflow, DeadlinePolicy | None]:
+def _check_schema(
+    conn: sqlite3.Connection, shown: str, *, read_only: bool = False
+) -> tuple[Workflow, DeadlinePolicy | None]:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(
+                f"{shown!r} is busy: another process holds it locked ({exc}); try again later"
+            ) from None
+        raise StoreError(f"{shown!r} cannot be read ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{shown!r} is not a commitments store ({exc})") from None
     if app_id != APPLICATION_ID:
@@ -499,6 +523,11 @@ def _check_schema(conn: sqlite3.Connection, shown: str) -> tuple[Workflow, Deadl
             f"{SCHEMA_VERSION}; upgrade commitments to open it"
         )
     if version < SCHEMA_VERSION:
+        if read_only:
+            raise StoreError(
+                f"{shown!r} has store schema version {version} and is read-only here, so it "
+                f"cannot be upgraded to {SCHEMA_VERSION}; open it once with write access"
+            )
         _migrate(conn, shown, version)
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -544,9 +573,12 @@ class SQLiteRecorder(Recorder):
         path: str,
         workflow: Workflow,
         policy: DeadlinePolicy | None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self.path = path
+        self.read_only = read_only
         self.workflow = workflow
         self.policy = policy
         self._depth = Nesting()
@@ -619,9 +651,18 @@ class SQLiteRecorder(Recorder):
                 yield
             return
         db = self._db
+        if self.read_only:
+            raise StoreError(
+                f"store {self.path!r} is read-only here (no write access to the file or its "
+                "folder); queries work, changes need write access"
+            )
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"store {self.path!r} is busy: another process holds it locked; try again"
+                ) from None
             raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
         self._depth.depth = 1
         self._fresh = None
