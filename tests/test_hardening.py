@@ -289,3 +289,63 @@ def test_a_locked_store_is_reported_busy(tmp_path, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def _flip(value: object) -> object:
+    """`value` with one character (or the number) changed."""
+    if isinstance(value, int):
+        return value + 1
+    text = str(value)
+    i = len(text) // 2
+    return text[:i] + chr(ord(text[i]) ^ 1) + text[i + 1 :]
+
+
+def test_verify_catches_a_change_to_any_event_row(tmp_path):
+    """Tamper evidence: every column of every event row, changed in turn, fails `verify`;
+    so does a removed row; the untouched store passes with the digest its export carries."""
+    import shutil  # noqa: PLC0415
+    import sqlite3  # noqa: PLC0415
+
+    from store_support import sample_tracker  # noqa: PLC0415
+
+    base = tmp_path / "base.db"
+    cm.create_store(base, sample_tracker()).close()
+    code, out, _ = run("verify", "--store", str(base))
+    assert code == 0
+    sealed = out.split("digest ")[1].strip()
+    assert json.loads(cm.dumps(sample_tracker()))["digest"] == sealed
+    assert run("verify", "--store", str(base), "--digest", sealed)[0] == 0
+    assert run("verify", "--store", str(base), "--digest", "0" * 64)[0] == 1
+    conn = sqlite3.connect(base)
+    rows = conn.execute("SELECT seq FROM events ORDER BY seq").fetchall()
+    conn.close()
+    columns = ("seq", "id", "commitment_id", "type", "status", "on_date", "recorded_at",
+               "party", "update_id", "doc", "chain")  # fmt: skip
+    changed = 0
+    for (seq,) in rows:
+        for column in (*columns, "delete"):
+            copy = tmp_path / f"copy-{seq}-{column}.db"
+            shutil.copyfile(base, copy)
+            conn = sqlite3.connect(copy)
+            conn.execute("DROP TRIGGER events_append_only_u")
+            conn.execute("DROP TRIGGER events_append_only_d")
+            try:
+                if column == "delete":
+                    conn.execute("DELETE FROM events WHERE seq = ?", (seq,))
+                else:
+                    value = conn.execute(
+                        f"SELECT {column} FROM events WHERE seq = ?",  # noqa: S608
+                        (seq,),
+                    ).fetchone()[0]
+                    new = "x" if value is None else _flip(value)
+                    conn.execute(f"UPDATE events SET {column} = ? WHERE seq = ?", (new, seq))  # noqa: S608
+                conn.commit()
+            except sqlite3.IntegrityError:
+                conn.close()
+                continue  # the schema itself refuses this change
+            conn.close()
+            code, _, err = run("verify", "--store", str(copy))
+            assert code == 1, (seq, column)
+            assert "fails verification" in err or "corrupted" in err, (seq, column, err)
+            changed += 1
+    assert changed >= len(rows) * 8

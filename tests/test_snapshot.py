@@ -8,6 +8,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -258,8 +259,8 @@ class TestStoreSnapshots:
                 store.add(c, recorded_at=T0)
         conn = sqlite3.connect(path)
         conn.execute(
-            "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc) "
-            "VALUES ('x', 'solo', 'update', 'fulfilled', '2024-01-05', ?, ?)",
+            "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc, "
+            "chain) VALUES ('x', 'solo', 'update', 'fulfilled', '2024-01-05', ?, ?, 'forged')",
             (
                 T1.isoformat(),
                 json.dumps(
@@ -278,6 +279,8 @@ class TestStoreSnapshots:
         conn.close()
         with cm.open_store(path) as store:
             assert [c.id for c in store.overdue(as_of=dt.date(2024, 3, 1))] == ["pair"]
+            with pytest.raises(cm.StoreError, match="events row 4 .'x'.: its link breaks"):
+                store.recorder.verify()  # type: ignore[attr-defined]
             store.recorder.rebuild_snapshots()  # type: ignore[attr-defined]
             assert [c.id for c in store.overdue(as_of=dt.date(2024, 3, 1))] == ["pair"]
 

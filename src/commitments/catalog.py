@@ -32,6 +32,7 @@ from commitments.commitment import Commitment
 from commitments.deadline import Deadline
 from commitments.events import AMENDABLE, Addition, Amendment, Event, Retraction, StatusUpdate
 from commitments.exceptions import CatalogError, CatalogFileError, CommitmentsError
+from commitments.integrity import digest, event_text, link
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
 from commitments.source import Source
@@ -40,7 +41,8 @@ from commitments.tracker import Tracker
 from commitments.workflow import Workflow
 
 SCHEMA_VERSION = 2
-_TOP_KEYS = frozenset({"schema_version", "workflow", "policy", "events"})
+_TOP_KEYS = frozenset({"schema_version", "workflow", "policy", "digest", "events"})
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 _TOP_KEYS_V1 = frozenset({"schema_version", "workflow", "policy", "commitments", "events"})
 
 T = TypeVar("T")
@@ -352,7 +354,14 @@ def to_document(tracker: Tracker) -> dict[str, Any]:
     policy = policy_document(tracker.policy)
     if policy is not None:
         document["policy"] = policy
-    document["events"] = [event_document(e) for e in tracker.events()]
+    events = [event_document(e) for e in tracker.events()]
+    # The digest that seals the log (see `commitments.integrity`), for checking later.
+    heads: dict[str, str] = {}
+    for doc in events:
+        cid = str(doc["commitment"]["id"] if doc["type"] == "added" else doc["commitment_id"])
+        heads[cid] = link(heads.get(cid, ""), event_text(doc))
+    document["digest"] = digest(heads.items())
+    document["events"] = events
     return document
 
 
@@ -446,6 +455,9 @@ def _tracker_from(document: object) -> Tracker:
             "$",
             f"unknown field(s) {', '.join(sorted(extra))}; allowed: {', '.join(sorted(allowed))}",
         )
+    sealed = document.get("digest")
+    if sealed is not None and not (isinstance(sealed, str) and _DIGEST.fullmatch(sealed)):
+        raise CatalogError("$.digest", "expected the 64 lowercase hex digits of a SHA-256 digest")
     workflow = workflow_from_document(document["workflow"]) if "workflow" in document else None
     policy = policy_from_document(document["policy"]) if "policy" in document else None
     tracker = Tracker(workflow, policy=policy)

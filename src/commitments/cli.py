@@ -889,6 +889,46 @@ def _run_export(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _verify_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--catalog", help="check a JSON catalog against its digest instead")
+    parser.add_argument("--digest", help="also require this digest (say, from a published export)")
+
+
+def _run_verify(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments.integrity import log_digest  # noqa: PLC0415
+
+    if args.catalog is not None:
+        try:
+            sealed = json.loads(Path(args.catalog).read_bytes()).get("digest")
+        except (OSError, ValueError, AttributeError, RecursionError) as exc:
+            msg = f"cannot read catalog {args.catalog!r}: {exc}"
+            raise Refused(msg) from None
+        found = log_digest(cm.load(args.catalog).events())
+        if sealed is None:
+            msg = f"catalog {args.catalog!r} carries no digest (written before digests?)"
+            raise Refused(msg)
+        if sealed != found:
+            msg = (
+                f"catalog {args.catalog!r} does not match its digest: its log was changed "
+                f"after it was written (digest {sealed}, log {found})"
+            )
+            raise Refused(msg)
+        what = f"catalog {args.catalog}"
+    else:
+        from commitments.store import SQLiteRecorder, open_store  # noqa: PLC0415
+
+        with open_store(_need_store(args, ctx)) as store:
+            recorder = store.recorder
+            assert isinstance(recorder, SQLiteRecorder)  # noqa: S101 - open_store makes one
+            found = recorder.verify()
+            what = f"store {recorder.path} ({len(store)} commitments)"
+    if args.digest is not None and args.digest != found:
+        msg = f"{what}: digest {found} differs from the one given, {args.digest}"
+        raise Refused(msg)
+    ctx.out.write(f"ok: {what}; digest {found}\n")
+    return 0
+
+
 def _overdue_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when anything is overdue (for cron and CI)"
@@ -1090,6 +1130,13 @@ for _command in (
         _compliance_flags,
         _run_compliance,
         query=True,
+    ),
+    Command(
+        "verify",
+        "check the log's hash chains, columns and snapshots; print the digest that seals it",
+        "commitments verify --store tracker.db --digest 8d11c1e9...",
+        _verify_flags,
+        _run_verify,
     ),
     Command(
         "export",

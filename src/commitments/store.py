@@ -49,6 +49,7 @@ from commitments.exceptions import (
     StoreError,
     ValidationError,
 )
+from commitments.integrity import digest, event_text, link
 from commitments.policy import DeadlinePolicy
 from commitments.projection import fold
 from commitments.recorder import Nesting, Recorder, Selection
@@ -85,7 +86,8 @@ CREATE TABLE events (
     recorded_at TEXT NOT NULL,
     party TEXT,
     update_id TEXT,
-    doc TEXT NOT NULL
+    doc TEXT NOT NULL,
+    chain TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_commitment ON events (commitment_id, seq);
 CREATE TABLE snapshots (
@@ -144,15 +146,12 @@ CREATE TABLE events_v3 (
     recorded_at TEXT NOT NULL,
     party TEXT,
     update_id TEXT,
-    doc TEXT NOT NULL
+    doc TEXT NOT NULL,
+    chain TEXT NOT NULL
 ) STRICT;
 """
 
 _V3_MOVE = """
-INSERT INTO events_v3 (id, commitment_id, type, status, on_date, recorded_at, party,
-    update_id, doc)
-SELECT id, commitment_id, type, status, on_date, recorded_at, party, update_id, doc
-FROM events ORDER BY seq;
 DROP TABLE events;
 ALTER TABLE events_v3 RENAME TO events;
 CREATE INDEX events_commitment ON events (commitment_id, seq);
@@ -206,6 +205,7 @@ def _log_additions(conn: sqlite3.Connection) -> None:
     first = dict(
         conn.execute("SELECT commitment_id, min(recorded_at) FROM events GROUP BY commitment_id")
     )
+    heads: dict[str, str] = {}
     rows = []
     for seq, cid, text in conn.execute("SELECT seq, id, doc FROM commitments ORDER BY seq"):
         commitment = commitment_from_document(json.loads(text), f"commitments row {seq}")
@@ -213,12 +213,18 @@ def _log_additions(conn: sqlite3.Connection) -> None:
         addition = undated_addition(
             commitment, None if earliest is None else dt.datetime.fromisoformat(earliest), taken
         )
-        recorded = addition.recorded_at.astimezone(dt.UTC).isoformat()
-        doc = json.dumps(event_document(addition), ensure_ascii=False)
-        rows.append((addition.id, cid, recorded, doc))
+        rows.append(_chained(_event_row(addition), heads))
+    # Then every earlier event, in its order, each linked to its commitment's chain.
+    rows.extend(
+        _chained(tuple(row), heads)
+        for row in conn.execute(
+            "SELECT id, commitment_id, type, status, on_date, recorded_at, party, update_id, "
+            "doc FROM events ORDER BY seq"
+        )
+    )
     conn.executemany(
-        "INSERT INTO events_v3 (id, commitment_id, type, recorded_at, doc) "
-        "VALUES (?, ?, 'added', ?, ?)",
+        "INSERT INTO events_v3 (id, commitment_id, type, status, on_date, recorded_at, party, "
+        "update_id, doc, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     _script(conn, _V3_MOVE)
@@ -239,7 +245,7 @@ _INSERT_COMMITMENT = (
 )
 _INSERT_EVENT = (
     "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, party, "
-    "update_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "update_id, doc, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPSERT_SNAPSHOT = (
     "INSERT OR REPLACE INTO snapshots (seq, version, last_seq, known_from, made_on, "
@@ -278,9 +284,17 @@ def _commitment_row(c: Commitment) -> tuple[str, str, str | None, str | None, st
     )
 
 
+def _chained(row: tuple[Any, ...], heads: dict[str, str]) -> tuple[Any, ...]:
+    """`row` (an `_event_row`) with its link, the chain of its commitment moved on."""
+    cid, doc = row[1], row[8]
+    heads[cid] = link(heads.get(cid, ""), doc)
+    return (*row, heads[cid])
+
+
 def _event_row(e: Event) -> tuple[Any, ...]:
+    """The events row of `e`, but its link (see `_chained`)."""
     recorded = e.recorded_at.astimezone(dt.UTC).isoformat()
-    doc = json.dumps(event_document(e), ensure_ascii=False)
+    doc = event_text(event_document(e))
     if isinstance(e, StatusUpdate):
         return (e.id, e.commitment_id, "update", e.status.value, e.on.isoformat(), recorded,
                 e.party, None, doc)  # fmt: skip
@@ -591,6 +605,8 @@ class SQLiteRecorder(Recorder):
         # Rows appended but not yet written: written together before any read or commit.
         self._pending_events: list[tuple[Any, ...]] = []
         self._pending_ids: set[str] = set()
+        # Each commitment's last link in this transaction (its chain goes on from there).
+        self._heads: dict[str, str] = {}
         self._pending_snapshots: dict[str, tuple[Any, ...]] = {}
         self._mark: int | None = None
         self._seen = self._newest()
@@ -695,6 +711,7 @@ class SQLiteRecorder(Recorder):
             self._pending_ids = set()
             self._pending_snapshots = {}
             self._mark = None
+            self._heads = {}
 
     def _flush(self) -> None:
         """Write the appended rows held back, in as few statements as possible."""
@@ -829,6 +846,17 @@ class SQLiteRecorder(Recorder):
         rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608
         return self._parse(*rows[0]) if rows else None
 
+    def _last_link(self, cid: str) -> str:
+        """The link of the commitment's newest written event."""
+        try:
+            row = self._db.execute(
+                "SELECT chain FROM events WHERE commitment_id = ? ORDER BY seq DESC LIMIT 1",
+                (cid,),
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
+        return "" if row is None else str(row[0])
+
     def taken(self, event_id: str) -> bool:
         # Rows held back for the commit count too; asked without writing them first.
         if event_id in self._pending_ids:
@@ -849,19 +877,28 @@ class SQLiteRecorder(Recorder):
             else "s.last_seq < (SELECT max(e.seq) FROM events AS e WHERE e.commitment_id = c.id)"
         )
         usable = "AND NOT s.revised" if usable_only else ""
+        # Writing: read each chain's last link with it, for the appends to follow.
+        head = (
+            "(SELECT e.chain FROM events AS e WHERE e.commitment_id = c.id "
+            "ORDER BY e.seq DESC LIMIT 1)"
+            if self._depth
+            else "NULL"
+        )
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             rows = self._rows(
-                f"SELECT c.id, s.commitment, s.state, {stale}, c.seq "  # noqa: S608
+                f"SELECT c.id, s.commitment, s.state, {stale}, c.seq, {head} "  # noqa: S608
                 "FROM commitments AS c JOIN snapshots AS s ON s.seq = c.seq "
                 f"WHERE c.id IN ({','.join('?' * len(chunk))}) {usable}",
                 chunk,
             )
-            for cid, doc, text, is_stale, seq in rows:
+            for cid, doc, text, is_stale, seq, last_link in rows:
                 if not is_stale:
                     snap = found[cid] = self._snapshot(cid, doc, text)
                     if self._depth:
                         self._docs[cid] = (snap.commitment, doc, seq)
+                        if last_link is not None:
+                            self._heads.setdefault(cid, last_link)
         return found
 
     def _snapshot(self, cid: str, doc: str, text: str) -> Snapshot:
@@ -949,8 +986,13 @@ class SQLiteRecorder(Recorder):
                     ) from None
                 except sqlite3.Error as exc:
                     raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
+            # Each commitment's chain moves on from its last link (empty for a new one).
+            heads = self._heads
+            for cid, version in expected.items():
+                if cid not in heads:
+                    heads[cid] = "" if version == 0 else self._last_link(cid)
             # Held back and written together: a batch of updates costs a few statements.
-            self._pending_events.extend(_event_row(e) for e in events)
+            self._pending_events.extend(_chained(_event_row(e), heads) for e in events)
             self._pending_ids.update(e.id for e in events)
             last = {e.commitment_id: base + i + 1 for i, e in enumerate(events)}
             for cid, snap in snapshots.items():
@@ -975,6 +1017,69 @@ class SQLiteRecorder(Recorder):
         snaps = {cid: snapshot(fold(log)) for cid, log in logs.items()}
         self.append(events, {}, snaps)
         self._flush()
+
+    def verify(self) -> str:
+        """Check the whole store; return its digest, or raise `StoreError` at the first fault.
+
+        Each event's document must read back, its indexed columns must be those its
+        document gives, and its link must follow its commitment's chain; the commitments
+        table must list the additions; every snapshot must equal the fold of its log.
+        """
+        shown = f"store {self.path!r} fails verification"
+        heads: dict[str, str] = {}
+        logs: dict[str, list[Event]] = {}
+        last: dict[str, int] = {}
+        with self.reading():
+            rows = self._rows(
+                "SELECT seq, id, commitment_id, type, status, on_date, recorded_at, party, "
+                "update_id, doc, chain FROM events ORDER BY seq"
+            )
+            for seq, *columns in rows:
+                where = f"events row {seq} ({columns[0]!r})"
+                try:
+                    event = event_from_document(json.loads(columns[8]), f"events row {seq}")
+                    expected = _event_row(event)
+                except (CommitmentsError, ValueError, TypeError, RecursionError) as exc:
+                    raise StoreError(f"{shown}: {where}: its document is damaged: {exc}") from None
+                if tuple(columns[:9]) != expected:
+                    raise StoreError(f"{shown}: {where}: its columns differ from its document")
+                cid = event.commitment_id
+                if columns[9] != link(heads.get(cid, ""), columns[8]):
+                    raise StoreError(
+                        f"{shown}: {where}: its link breaks {cid}'s chain (this event, or one "
+                        "before it, was changed, removed or moved)"
+                    )
+                heads[cid] = columns[9]
+                logs.setdefault(cid, []).append(event)
+                last[cid] = seq
+            listed = [row[0] for row in self._rows("SELECT id FROM commitments ORDER BY seq")]
+            if listed != list(logs):
+                raise StoreError(f"{shown}: the commitments table does not list the additions")
+            self._verify_snapshots(logs, last, shown)
+        return digest(heads.items())
+
+    def _verify_snapshots(
+        self, logs: dict[str, list[Event]], last: dict[str, int], shown: str
+    ) -> None:
+        stored = {
+            row[0]: tuple(row[1:])
+            for row in self._rows(
+                "SELECT c.id, s.version, s.last_seq, s.known_from, s.made_on, "
+                "s.deadline_earliest, s.deadline_latest, s.recurring, s.amended, s.revised, "
+                "s.closed_from, s.seen, s.commitment, s.state "
+                "FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq"
+            )
+        }
+        for cid, log in logs.items():
+            try:
+                expected = _snapshot_row(cid, snapshot(fold(log)), last[cid])[1:]
+            except ValidationError as exc:
+                raise StoreError(f"{shown}: the log of {cid!r} does not fold: {exc}") from None
+            if stored.get(cid) != expected:
+                raise StoreError(
+                    f"{shown}: the snapshot of {cid!r} differs from its log (rebuild it with "
+                    "`recorder.rebuild_snapshots()` once the log checks out)"
+                )
 
     def rebuild_snapshots(self) -> None:
         """Rewrite every snapshot from the log (after rows were written by other tools)."""
