@@ -349,3 +349,35 @@ def test_verify_catches_a_change_to_any_event_row(tmp_path):
             assert "fails verification" in err or "corrupted" in err, (seq, column, err)
             changed += 1
     assert changed >= len(rows) * 8
+
+
+def test_undecodable_text_is_refused_on_entry():
+    """Item 15: lone surrogates (undecodable input) never load, so a tracker always saves."""
+    doc = {
+        "schema_version": 1,
+        "commitments": [{"id": "c", "title": "bad \ud800 title", "made_on": "2024-01-01"}],
+    }
+    with pytest.raises(cm.CatalogError, match="undecodable"):
+        cm.from_document(doc)
+    t = cm.Tracker()
+    t.add(cm.Commitment(id="c", title="t", made_on=D(2024, 1, 1)))
+    with pytest.raises(cm.UpdateError, match="undecodable"):
+        t.record("c", "in_progress", on=D(2024, 2, 1), note="bad \udcff note")
+    with pytest.raises(cm.UpdateError, match="undecodable"):
+        t.record("c", "in_progress", on=D(2024, 2, 1), source="https://x.test/\udcff")
+    assert cm.loads(cm.dumps(t)).events() == t.events()
+    code, _, err = run("status", "--as-of", "2024-01-0\udcff")
+    assert code == 2
+    assert "argument 3 is not valid text" in err
+
+
+def test_costly_inputs_are_refused_early():
+    """Items 12 and 19: long deadline text (reading it was quadratic) and fine-grained
+    rules from long ago (every question walked each period) are refused up front."""
+    with pytest.raises(cm.DeadlineError, match="too long"):
+        cm.Deadline.parse("2024-" * 160_000)
+    with pytest.raises(cm.RecurrenceError, match="1900 or later"):
+        cm.Recurrence("DTSTART:10000101T000000\nRRULE:FREQ=DAILY")
+    assert cm.Recurrence("DTSTART:19500101T000000\nRRULE:FREQ=WEEKLY").rule.startswith(
+        "DTSTART:1950"
+    )

@@ -543,7 +543,12 @@ def _report_event(ctx: Context, args: argparse.Namespace, event: Event) -> None:
 def _batch_text(args: argparse.Namespace, ctx: Context) -> tuple[str, str]:
     name: str = args.batch
     if name == "-":
-        text = ctx.stdin.read()
+        try:
+            text = ctx.stdin.read()
+            text.encode("utf-8")
+        except (UnicodeDecodeError, UnicodeEncodeError) as exc:
+            msg = f"the batch on standard input is not valid UTF-8 ({exc.reason})"
+            raise UsageError(msg) from None
     else:
         try:
             text = Path(name).read_text(encoding="utf-8")
@@ -1221,10 +1226,19 @@ def run(
         stdin=sys.stdin if stdin is None else stdin,
     )
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    for number, word in enumerate(words, start=1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            ctx.err.write(
+                f"commitments: error: argument {number} is not valid text (undecodable bytes)\n"
+            )
+            return 2
     try:
         try:
             with contextlib.redirect_stdout(ctx.out):
-                args = parser.parse_args(_join_dash_values(sys.argv[1:] if argv is None else argv))
+                args = parser.parse_args(_join_dash_values(words))
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0)
         if args.command is None:

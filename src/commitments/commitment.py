@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import attrs
 
 from commitments.deadline import Deadline
-from commitments.exceptions import ValidationError
+from commitments.exceptions import ValidationError, check_text
 from commitments.recurrence import Recurrence
 from commitments.source import Source
 
@@ -93,6 +93,8 @@ class Commitment:
                     f"{where}: {name} must be a string (use '' for none), "
                     f"got {getattr(self, name)!r}"
                 )
+        for name in ("title", "description", "occasion"):
+            check_text(f"{where}: {name}", getattr(self, name))
         if type(self.made_on) is not dt.date:
             raise ValidationError(
                 f"{where}: made_on must be a calendar date (datetime.date), "
@@ -109,6 +111,7 @@ class Commitment:
         for area in self.areas:
             if not isinstance(area, str) or not area.strip():
                 raise ValidationError(f"{where}: areas must be non-empty strings")
+            check_text(f"{where}: area", area)
         if self.deadline is not None and not isinstance(self.deadline, Deadline):
             raise ValidationError(
                 f"{where}: deadline must be a Deadline or None, not {type(self.deadline).__name__}"

@@ -381,6 +381,11 @@ def _resolve_after(period: _Period, start: dt.date) -> dt.date:
     return end if end >= start else period.span_in(start.year + 1)[1]
 
 
+#: The longest text `parse_window` reads: every accepted form is far shorter, and reading
+#: ranges tries each separator, so the work is bounded here.
+MAX_DEADLINE_TEXT = 200
+
+
 def _normalise(text: str) -> str:
     text = text.lower().translate(_DASHES).replace(",", " ")
     return " ".join(text.split()).rstrip(". ")
@@ -398,6 +403,11 @@ def parse_window(text: str, made_on: dt.date | None = None) -> Window:
     if made_on is not None and type(made_on) is not dt.date:
         raise DeadlineError(
             f"made_on must be a calendar date (datetime.date), not {type(made_on).__name__}"
+        )
+    if len(text) > MAX_DEADLINE_TEXT:
+        raise DeadlineError(
+            f"deadline text of {len(text)} characters is too long to be a deadline (at most "
+            f"{MAX_DEADLINE_TEXT}); {ACCEPTED_FORMS}"
         )
     normalised = _normalise(text)
     if not normalised:

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from commitments.commitment import Commitment
-from commitments.exceptions import ValidationError
+from commitments.exceptions import ValidationError, check_text
 from commitments.source import Source
 from commitments.status import Status
 
@@ -150,6 +150,8 @@ class StatusUpdate:
         check_aware(where, self.recorded_at)
         if not isinstance(self.note, str):
             raise ValidationError(f"{where}: note must be a string (use '' for none)")
+        if self.note:
+            check_text(f"{where}: note", self.note)
         if self.reason is not None and (
             not isinstance(self.reason, str) or not _REASON.fullmatch(self.reason)
         ):
@@ -181,6 +183,7 @@ class Retraction:
         check_recorder(where, self.recorded_by)
         if not isinstance(self.reason, str) or not self.reason.strip():
             raise ValidationError(f"{where}: a retraction needs a reason")
+        check_text(f"{where}: reason", self.reason)
 
 
 @attrs.frozen
@@ -263,6 +266,7 @@ class Amendment:
             raise ValidationError(f"{where}: an amendment changes at least one field")
         if not isinstance(self.reason, str) or not self.reason.strip():
             raise ValidationError(f"{where}: an amendment needs a reason")
+        check_text(f"{where}: reason", self.reason)
         if self.on is not None and type(self.on) is not dt.date:
             raise ValidationError(
                 f"{where}: on must be a calendar date (datetime.date) or None for a "

@@ -153,3 +153,14 @@ class ConflictError(CommitmentsError):
 
 class CatalogFileError(CommitmentsError, OSError):
     """A catalog file cannot be read or written (missing, a directory, no permission)."""
+
+
+def check_text(where: str, value: str) -> None:
+    """Refuse text that cannot be written out: lone surrogates (undecodable input)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            f"{where}: text {value[: exc.start + 1]!r}... holds an undecodable character at "
+            f"{exc.start}; give valid UTF-8 text"
+        ) from None

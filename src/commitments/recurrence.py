@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _ONE_DAY = dt.timedelta(days=1)
 _FIRST_YEAR = 1000  # RFC 5545 writes four-digit years
+_FIRST_FINE_YEAR = 1900  # daily and weekly rules: periods walked since then stay few
 _FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 _SUB_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
 
@@ -127,6 +128,11 @@ def _read(text: str) -> rrule:
     start = next(iter(parsed), None)
     if start is None:
         raise RecurrenceError(f"recurrence rule {text!r} has no occurrences")
+    if freq in ("WEEKLY", "DAILY") and start.year < _FIRST_FINE_YEAR:
+        raise RecurrenceError(
+            f"recurrence rule {text!r}: a {freq.lower()} rule must start in "
+            f"{_FIRST_FINE_YEAR} or later (each question walks every period since the start)"
+        )
     if start.tzinfo is not None or start.time() != dt.time(0):
         raise RecurrenceError(
             f"recurrence rule {text!r}: DTSTART must be a local date at midnight "

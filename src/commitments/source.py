@@ -7,7 +7,7 @@ import re
 
 import attrs
 
-from commitments.exceptions import ValidationError
+from commitments.exceptions import ValidationError, check_text
 
 _SPACE = re.compile(r"\s")
 
@@ -33,6 +33,7 @@ class Source:
                 continue
             if type(value) is not str:
                 raise ValidationError(f"source {name} must be a string, got {value!r}")
+            check_text(f"source {name}", value)
             stripped = value.strip()
             if not stripped or len(stripped) != len(value):
                 object.__setattr__(self, name, stripped or None)
