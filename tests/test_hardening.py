@@ -381,3 +381,20 @@ def test_costly_inputs_are_refused_early():
     assert cm.Recurrence("DTSTART:19500101T000000\nRRULE:FREQ=WEEKLY").rule.startswith(
         "DTSTART:1950"
     )
+
+
+def test_a_planted_temp_name_is_not_followed(tmp_path):
+    """Item 3: `report -o FILE` wrote through `.FILE.tmp`; a link planted there was followed."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out = tmp_path / "report.md"
+    (tmp_path / ".report.md.tmp").symlink_to(victim)
+    code, _, _ = run("report", "-o", str(out), "--as-of", "2025-06-30")
+    assert code == 0
+    assert victim.read_text() == "precious"
+    assert out.read_text().startswith("#")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".report.md.tmp",
+        "report.md",
+        "victim.txt",
+    ]

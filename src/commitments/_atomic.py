@@ -7,7 +7,6 @@ is created exclusively (`mkstemp`), so nothing planted at a guessable name is fo
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -35,6 +34,8 @@ def _umask() -> int:
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Write `text` (UTF-8) to `path` atomically; raise `OSError` on failure, leaving no temp."""
+    import tempfile  # noqa: PLC0415 - only a write needs it (the CLI's start stays light)
+
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(21, "it is a directory", os.fspath(path))

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -412,6 +411,8 @@ def create_store(
     taken = f"{shown!r} already exists; choose a new path for the store"
     if target.exists() or target.is_symlink():
         raise StoreError(taken)
+    import tempfile  # noqa: PLC0415 - only creating a store needs it
+
     try:
         fd, name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".creating", dir=target.parent
