@@ -7,12 +7,14 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import commitments as cm
 from commitments import cli
-from store_support import SRC
+
+LIBRARY = str(Path(cm.__file__).parent.parent)  # subprocesses run the code under test
 
 D = dt.date
 
@@ -86,7 +88,8 @@ def test_json_lines_split_on_line_feeds_only(tmp_path):
     note = "first\u2028second\u2029third\u0085fourth"
     lines = [
         json.dumps(
-            {"commitment_id": "c", "status": "in_progress", "on": "2024-02-01", "note": note}
+            {"commitment_id": "c", "status": "in_progress", "on": "2024-02-01", "note": note},
+            ensure_ascii=False,  # the separators must reach the reader raw, not as escapes
         ),
         json.dumps({"commitment_id": "c", "status": "bogus", "on": "2024-03-01"}),
     ]
@@ -125,7 +128,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     cm.create_store(path, big).close()
     proc = subprocess.Popen(
         [sys.executable, "-m", "commitments", "export", "--store", str(path)],
-        env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": LIBRARY, "PATH": "/usr/bin:/bin"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -206,6 +209,31 @@ def test_a_store_appears_only_when_complete(tmp_path, monkeypatch):
     plain = tmp_path / "plain"
     plain.write_text("")
     assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+
+
+def test_a_store_killed_while_being_made_leaves_the_path_free(tmp_path):
+    """Item 13: a process killed half-way through `create_store` leaves no store behind."""
+    path = tmp_path / "t.db"
+    script = (
+        "import os, sys\n"
+        "from commitments import store\n"
+        "real = store._script\n"
+        "def killed(conn, sql):\n"
+        "    real(conn, sql)\n"
+        "    os._exit(9)  # no cleanup runs, as under SIGKILL\n"
+        "store._script = killed\n"
+        "store.create_store(sys.argv[1])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        env={"PYTHONPATH": LIBRARY, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 9, proc.stderr
+    assert not path.exists()
+    assert run("init", "--store", str(path))[0] == 0
 
 
 def test_terminal_output_shows_control_characters(tmp_path):
