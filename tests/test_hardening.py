@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import cli
@@ -264,6 +266,38 @@ def test_unreadable_json_values_are_catalog_errors():
         cm.loads('{"schema_version": ' + "9" * 5000 + "}")
 
 
+def test_a_key_given_twice_is_refused_with_its_place(tmp_path):
+    """Item 10: JSON keeps the last of two equal keys; we refuse and say where."""
+    text = cm.dumps(cm.seed_catalog())
+    doc = json.loads(text)
+    first = doc["events"][0]
+    assert "recorded_at" in first
+    # Repeat a key inside the first event by hand: json.dumps cannot write one.
+    key = '"recorded_at":'
+    repeated = text.replace(key, f'{key} "2020-01-01T00:00:00+00:00", {key}', 1)
+    with pytest.raises(cm.CatalogError, match="'recorded_at' appears twice") as caught:
+        cm.loads(repeated)
+    assert caught.value.path == "$.events[0]"
+
+    db = str(tmp_path / "t.db")
+    assert run("init", "--store", db)[0] == 0
+    assert run("add", "--id", "c", "--title", "t", "--made-on", "2024-01-01", "--store", db)[0] == 0
+    line = '{"commitment_id": "c", "status": "fulfilled", "status": "broken", "on": "2024-02-01"}'
+    code, _, err = run("record", "--batch", "-", "--batch-format", "jsonl", "--store", db,
+                       stdin=line + "\n")  # fmt: skip
+    assert code == 1
+    assert "line 1:" in err
+    assert "'status' appears twice" in err
+    with cm.open_store(db) as store:
+        assert len(store.events("c")) == 1
+
+    added = tmp_path / "c.json"
+    added.write_text('{"id": "d", "title": "t", "title": "u", "made_on": "2024-01-01"}')
+    code, _, err = run("add", "--file", str(added), "--store", db)
+    assert code != 0
+    assert "'title' appears twice" in err
+
+
 def test_markdown_lists_an_overdue_recurring_pledge_by_its_periods():
     """Item 20: not "no deadline, 0 days overdue"."""
     from commitments.reports import render_markdown  # noqa: PLC0415
@@ -426,3 +460,31 @@ def test_a_planted_temp_name_is_not_followed(tmp_path):
         "report.md",
         "victim.txt",
     ]
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_json_values)
+def test_the_strict_reader_reads_what_json_writes(value):
+    """Item 10: refusing repeated keys changes nothing for documents without them."""
+    from commitments._strict_json import read_json  # noqa: PLC0415
+
+    assert read_json(json.dumps(value)) == value
+
+
+@given(st.dictionaries(st.text(), st.integers(), min_size=1, max_size=4), st.data())
+def test_the_strict_reader_names_the_repeated_key(obj, data):
+    """Item 10: a key written twice inside a list inside an object is found and named."""
+    from commitments._strict_json import read_json  # noqa: PLC0415
+
+    key = data.draw(st.sampled_from(sorted(obj)))
+    inner = json.dumps(obj)[:-1] + f", {json.dumps(key)}: 0}}"
+    with pytest.raises(cm.CatalogError) as caught:
+        read_json('{"items": [1, ' + inner + "]}")
+    assert caught.value.path == "$.items[1]"
+    assert repr(key) in caught.value.problem

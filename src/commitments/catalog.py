@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from commitments._bulk import BULK_BYTES, BULK_OBJECTS, paused_gc
+from commitments._strict_json import read_json
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
 from commitments.events import AMENDABLE, Addition, Amendment, Event, Retraction, StatusUpdate
@@ -707,18 +708,7 @@ def dumps(tracker: Tracker, *, indent: int | None = 2) -> str:
 def loads(text: str | bytes) -> Tracker:
     """A tracker from a JSON string."""
     with paused_gc(bulk=len(text) >= BULK_BYTES):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CatalogError(
-                "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise CatalogError("$", f"not valid UTF-8: {exc.reason}") from None
-        except RecursionError:
-            raise CatalogError("$", "nested too deeply to be a catalog") from None
-        except (ValueError, OverflowError) as exc:  # e.g. an integer of thousands of digits
-            raise CatalogError("$", f"not a readable JSON value: {exc}") from None
+        document = read_json(text)
         tracker = from_document(document)
         # Let the parsed document go before the collection that ends a big load: it
         # would only be scanned, then freed.

@@ -25,6 +25,7 @@ import attrs
 import commitments as cm
 from commitments._atomic import write_atomically
 from commitments._spreadsheet import SafeCsv
+from commitments._strict_json import read_json
 from commitments.assessment import Assessment
 from commitments.catalog import (
     commitment_document,
@@ -575,9 +576,9 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
-            except (ValueError, RecursionError) as exc:
-                yield number, f"not valid JSON: {exc}"
+                data = read_json(line)
+            except cm.CatalogError as exc:
+                yield number, exc.problem if exc.path == "$" else str(exc)
                 continue
             yield number, data if isinstance(data, dict) else "expected a JSON object"
         return
@@ -835,12 +836,11 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
 
 def _commitments_from_file(name: str) -> list[cm.Commitment]:
     try:
-        data = json.loads(Path(name).read_bytes())
+        text = Path(name).read_bytes()
     except OSError as exc:
         msg = f"cannot read {name!r}: {exc.strerror}"
         raise UsageError(msg) from None
-    except (ValueError, RecursionError) as exc:
-        raise cm.CatalogError("$", f"{name} is not valid JSON: {exc}") from None
+    data = read_json(text)
     items = data if isinstance(data, list) else [data]
     return [commitment_from_document(item, f"$[{i}]") for i, item in enumerate(items)]
 
@@ -904,10 +904,11 @@ def _run_verify(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.catalog is not None:
         try:
-            sealed = json.loads(Path(args.catalog).read_bytes()).get("digest")
-        except (OSError, ValueError, AttributeError, RecursionError) as exc:
+            document = read_json(Path(args.catalog).read_bytes())
+        except (OSError, cm.CatalogError) as exc:
             msg = f"cannot read catalog {args.catalog!r}: {exc}"
             raise Refused(msg) from None
+        sealed = document.get("digest") if isinstance(document, dict) else None
         found = log_digest(cm.load(args.catalog).events())
         if sealed is None:
             msg = f"catalog {args.catalog!r} carries no digest (written before digests?)"
