@@ -513,6 +513,11 @@ def open_store(
         raise
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def _check_schema(
     conn: sqlite3.Connection, shown: str, *, read_only: bool = False
 ) -> tuple[Workflow, DeadlinePolicy | None]:
@@ -520,7 +525,7 @@ def _check_schema(
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _is_busy(exc):
             raise StoreError(
                 f"{shown!r} is busy: another process holds it locked ({exc}); try again later"
             ) from None
@@ -676,7 +681,7 @@ class SQLiteRecorder(Recorder):
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if _is_busy(exc):
                 raise StoreError(
                     f"store {self.path!r} is busy: another process holds it locked; try again"
                 ) from None
