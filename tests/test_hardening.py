@@ -488,3 +488,13 @@ def test_the_strict_reader_names_the_repeated_key(obj, data):
         read_json('{"items": [1, ' + inner + "]}")
     assert caught.value.path == "$.items[1]"
     assert repr(key) in caught.value.problem
+
+
+def test_a_repeated_key_inside_an_oddly_named_member_keeps_the_message_on_one_line():
+    """Item 10 with item 9: a key's control characters reach the message escaped."""
+    from commitments._strict_json import read_json  # noqa: PLC0415
+
+    with pytest.raises(cm.CatalogError) as caught:
+        read_json('{"a\\nb\\u001b[31m": {"k": 1, "k": 2}}')
+    assert caught.value.path == '$["a\\nb\\u001b[31m"]'
+    assert str(caught.value).isprintable()

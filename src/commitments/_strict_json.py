@@ -30,6 +30,11 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return built
 
 
+def _member(path: str, key: str) -> str:
+    # A key that is not a plain name is quoted (escaped) so that a message stays one line.
+    return f"{path}.{key}" if key.isascii() and key.isidentifier() else f"{path}[{json.dumps(key)}]"
+
+
 def _first_repeat(document: object) -> tuple[str, str]:
     """The JSON path of the first object (in document order) with a repeated key, and the key."""
     pending: list[tuple[str, object]] = [("$", document)]
@@ -42,7 +47,7 @@ def _first_repeat(document: object) -> tuple[str, str]:
                 if key in seen:
                     return path, key
                 seen.add(key)
-                children.append((f"{path}.{key}", item))
+                children.append((_member(path, key), item))
         elif isinstance(value, list):
             children = [(f"{path}[{i}]", item) for i, item in enumerate(value)]
         pending.extend(reversed(children))
@@ -61,7 +66,8 @@ def read_json(text: str | bytes, path: str = "$") -> object:
         where, key = _first_repeat(json.loads(text, object_pairs_hook=_Pairs))
         inner = where[1:] if where != "$" else ""
         raise CatalogError(
-            f"{path}{inner}", f"the key {key!r} appears twice in one object; give each key once"
+            f"{path}{inner}",
+            f"the key {key!r} appears twice in one object; give each key once",
         ) from None
     except json.JSONDecodeError as exc:
         raise CatalogError(
