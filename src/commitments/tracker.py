@@ -90,7 +90,7 @@ class Unchanged(enum.Enum):
 UNCHANGED = Unchanged.UNCHANGED
 
 
-def _source_list(sources: Iterable[Source | str]) -> tuple[Source | str, ...]:
+def _source_list(sources: Source | str | Iterable[Source | str]) -> tuple[Source | str, ...]:
     # A lone URL or Source is one source, not an iterable of characters or fields.
     if isinstance(sources, (str, Source)):
         return (sources,)
@@ -98,7 +98,7 @@ def _source_list(sources: Iterable[Source | str]) -> tuple[Source | str, ...]:
 
 
 def _sources(
-    source: Source | str | None, sources: Iterable[Source | str] = ()
+    source: Source | str | None, sources: Source | str | Iterable[Source | str] = ()
 ) -> tuple[Source, ...]:
     return tuple(
         Source.coerce(s)
@@ -475,9 +475,6 @@ class Tracker:
         with self._writing():
             state = self._state(commitment_id)
             try:
-                evidence: Iterable[Source | str] = (
-                    () if source is None else _source_list(source)  # type: ignore[arg-type]
-                )
                 amendment = Amendment(
                     id=self._new_id(commitment_id, amendment_id, first=state.version),
                     commitment_id=commitment_id,
@@ -485,7 +482,7 @@ class Tracker:
                     reason=reason,
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
                     on=on,
-                    sources=_sources(None, evidence),
+                    sources=_sources(None, () if source is None else source),
                     recorded_by=recorded_by,
                 )
             except (ValidationError, TypeError) as exc:
