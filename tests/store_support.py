@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import commitments as cm
+from commitments import cli
+
+TODAY = dt.date(2025, 1, 15)
+
+
+def run(*argv: str, environ=None, stdin: str = "") -> tuple[int, str, str]:
+    """Run the command line in this process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(
+        list(argv),
+        out=out,
+        err=err,
+        stdin=io.StringIO(stdin),
+        environ={} if environ is None else environ,
+        today=TODAY,
+    )
+    return code, out.getvalue(), err.getvalue()
+
 
 T0 = dt.datetime(2024, 6, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -16,22 +16,7 @@ from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import cli
-from store_support import python, sample_tracker
-
-TODAY = dt.date(2025, 1, 15)
-
-
-def run(*argv: str, environ=None, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.run(
-        list(argv),
-        out=out,
-        err=err,
-        stdin=io.StringIO(stdin),
-        environ={} if environ is None else environ,
-        today=TODAY,
-    )
-    return code, out.getvalue(), err.getvalue()
+from store_support import python, run, sample_tracker
 
 
 @pytest.fixture

@@ -15,23 +15,11 @@ from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import cli
+from store_support import run
 
 LIBRARY = str(Path(cm.__file__).parent.parent)  # subprocesses run the code under test
 
 D = dt.date
-
-
-def run(*argv: str, environ=None, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.run(
-        list(argv),
-        out=out,
-        err=err,
-        stdin=io.StringIO(stdin),
-        environ={} if environ is None else environ,
-        today=D(2025, 1, 15),
-    )
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("interval", ["0", "-1", "x", ""])

@@ -136,6 +136,20 @@ class TrackerMachine(RuleBasedStateMachine):
         self.now += dt.timedelta(minutes=1)
         return self.now
 
+    def draw_request(
+        self, data: st.DataObject, strategy: Callable[..., st.SearchStrategy[Any]], cid: str
+    ) -> Any:  # noqa: ANN401 - an UpdateRequest, or None from valid_updates
+        """Draw from `valid_updates` or `invalid_updates` for `cid`'s model and history."""
+        return data.draw(
+            strategy(
+                self.model[cid],
+                self.workflow,
+                history=self.updates[cid],
+                max_date=self.today,
+                recorded_after=self.now,
+            )
+        )
+
     def expect_refusal(self, attempt: Callable[[], object], why: str) -> None:
         """Run `attempt`, which must raise `UpdateError` and leave the tracker unchanged."""
         before = cm.dumps(self.tracker)
@@ -235,15 +249,7 @@ class TrackerMachine(RuleBasedStateMachine):
     def abort_transaction(self, cid: str, data: st.DataObject) -> None:
         """Record, amend and add inside a transaction, then raise: nothing may remain."""
         before = cm.dumps(self.tracker)
-        request = data.draw(
-            valid_updates(
-                self.model[cid],
-                self.workflow,
-                history=self.updates[cid],
-                max_date=self.today,
-                recorded_after=self.now,
-            )
-        )
+        request = self.draw_request(data, valid_updates, cid)
         moment = self.tick()
 
         def changes_then_abort() -> None:
@@ -300,15 +306,7 @@ class TrackerMachine(RuleBasedStateMachine):
     @rule(target=update_ids, cid=commitment_ids, data=st.data())
     def record_valid(self, cid: str, data: st.DataObject) -> object:
         """Record an update the workflow allows; the tracker must accept it."""
-        request = data.draw(
-            valid_updates(
-                self.model[cid],
-                self.workflow,
-                history=self.updates[cid],
-                max_date=self.today,
-                recorded_after=self.now,
-            )
-        )
+        request = self.draw_request(data, valid_updates, cid)
         if request is None:
             note(f"{cid}: the workflow allows no further update")
             return multiple()
@@ -317,15 +315,7 @@ class TrackerMachine(RuleBasedStateMachine):
     @rule(cid=commitment_ids, data=st.data())
     def record_invalid(self, cid: str, data: st.DataObject) -> None:
         """Record an update that must be refused; nothing may change."""
-        request = data.draw(
-            invalid_updates(
-                self.model[cid],
-                self.workflow,
-                history=self.updates[cid],
-                max_date=self.today,
-                recorded_after=self.now,
-            )
-        )
+        request = self.draw_request(data, invalid_updates, cid)
         self.expect_refusal(lambda: request.record(self.tracker, cid), f"{request} for {cid}")
 
     @rule(target=update_ids, cid=commitment_ids, data=st.data())
