@@ -33,7 +33,6 @@ from commitments.commitment import Commitment
 from commitments.deadline import Deadline
 from commitments.events import AMENDABLE, Addition, Amendment, Event, Retraction, StatusUpdate
 from commitments.exceptions import CatalogError, CatalogFileError, CommitmentsError
-from commitments.integrity import digest, event_text, link
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
 from commitments.source import Source
@@ -355,12 +354,12 @@ def to_document(tracker: Tracker) -> dict[str, Any]:
     policy = policy_document(tracker.policy)
     if policy is not None:
         document["policy"] = policy
-    events = [event_document(e) for e in tracker.events()]
-    # The digest that seals the log (see `commitments.integrity`), for checking later.
-    heads: dict[str, str] = {}
-    for doc in events:
-        cid = str(doc["commitment"]["id"] if doc["type"] == "added" else doc["commitment_id"])
-        heads[cid] = link(heads.get(cid, ""), event_text(doc))
+    from commitments.integrity import digest, document_heads  # noqa: PLC0415 - hashlib, on use
+
+    log = tracker.events()
+    events = [event_document(e) for e in log]
+    # The digest that seals the log, for checking later.
+    heads = document_heads(zip([e.commitment_id for e in log], events, strict=True))
     document["digest"] = digest(heads.items())
     document["events"] = events
     return document

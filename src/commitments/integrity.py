@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from commitments.catalog import event_document
 from commitments.events import Event
 
 
@@ -36,15 +37,17 @@ def digest(heads: Iterable[tuple[str, str]]) -> str:
     return sha.hexdigest()
 
 
+def document_heads(items: Iterable[tuple[str, dict[str, object]]]) -> dict[str, str]:
+    """Each commitment's last link over (commitment id, event document) pairs in order."""
+    found: dict[str, str] = {}
+    for cid, document in items:
+        found[cid] = link(found.get(cid, ""), event_text(document))
+    return found
+
+
 def heads(events: Iterable[Event]) -> dict[str, str]:
     """Each commitment's last link over a log in recording order (in the order added)."""
-    from commitments.catalog import event_document  # noqa: PLC0415 - catalog imports this
-
-    found: dict[str, str] = {}
-    for event in events:
-        cid = event.commitment_id
-        found[cid] = link(found.get(cid, ""), event_text(event_document(event)))
-    return found
+    return document_heads((event.commitment_id, event_document(event)) for event in events)
 
 
 def log_digest(events: Iterable[Event]) -> str:
