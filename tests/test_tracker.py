@@ -239,8 +239,12 @@ class TestRetract:
             tracker.retract("nope:1", reason="x")
         u = tracker.record("cn-kr-2plus2", "fulfilled", on=D(2024, 6, 18))
         r = tracker.retract(u.id, reason="x")
-        with pytest.raises(cm.UpdateError, match="only status updates"):
+        with pytest.raises(cm.UpdateError, match="only status updates") as caught:
             tracker.retract(r.id, reason="x")
+        assert caught.value.field == "update_id"
+        addition = tracker.events("cn-kr-2plus2")[0]
+        with pytest.raises(cm.UpdateError, match="is an addition; only status updates"):
+            tracker.retract(addition.id, reason="x")
 
     def test_retract_that_breaks_later_history_refused(self, clock, two_plus_two):
         """A retraction that would leave a forbidden transition behind is refused."""

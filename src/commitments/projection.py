@@ -138,12 +138,6 @@ class State:
         """The amendments that count before `cutoff`, in recording order."""
         return effective_amendments(self.amendments, self.retractions, cutoff)
 
-    def events_known(self, cutoff: dt.datetime | None) -> tuple[Event, ...]:
-        """The events recorded before `cutoff`, in recording order."""
-        if cutoff is None:
-            return self.log
-        return tuple(e for e in self.log if e.recorded_at < cutoff)
-
     def timeline_of(self, version: Commitment, cutoff: dt.datetime | None) -> Timeline:
         """The status timeline of `version` (one version of the commitment) before `cutoff`."""
         if cutoff is None:
@@ -304,9 +298,12 @@ def check_retraction_fields(state: State, target: Event, retraction: Retraction)
 
 
 def check_retraction(
-    state: State, target: StatusUpdate | Amendment, retraction: Retraction, workflow: Workflow
+    state: State, target: Event, retraction: Retraction, workflow: Workflow
 ) -> None:
-    """Raise unless `retraction` may join the log in every state of knowledge."""
+    """Raise unless `retraction` may join the log in every state of knowledge.
+
+    `target` may be any event: one that cannot be retracted is refused here.
+    """
     check_retraction_fields(state, target, retraction)
     found = log_problem(state, workflow, extra=retraction, since=retraction.recorded_at)
     kind = "update" if isinstance(target, StatusUpdate) else "amendment"

@@ -599,11 +599,6 @@ class Tracker:
             target = self.event(update_id)
             cid = target.commitment_id
             state = self._state(cid)
-            if not isinstance(target, (StatusUpdate, Amendment)):
-                kind = "a retraction" if isinstance(target, Retraction) else "an addition"
-                raise UpdateError(
-                    f"{update_id} is {kind}; only status updates and amendments can be retracted"
-                )
             try:
                 retraction = Retraction(
                     id=self._new_id(cid, retraction_id, first=state.version),
