@@ -544,3 +544,26 @@ class TestAmendAndKnowledge:
         code, _, err = run("show", "fund-2", "--store", db, "--known-on", "2024-05-31")
         assert code == 1
         assert "first recorded" in err
+
+
+def test_verify_catalog_checks_the_digest_it_carries(tmp_path):
+    """`verify --catalog` passes an export, names a changed log and a missing digest."""
+    exported = tmp_path / "c.json"
+    assert run("export", "-o", str(exported))[0] == 0
+    code, out, _ = run("verify", "--catalog", str(exported))
+    assert code == 0
+    assert out.startswith("ok: catalog")
+    doc = json.loads(exported.read_text())
+    update = next(e for e in doc["events"] if e["type"] == "update")
+    update["note"] = update.get("note", "") + " (edited afterwards)"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc))
+    code, _, err = run("verify", "--catalog", str(changed))
+    assert code == 1
+    assert "does not match its digest" in err
+    del doc["digest"]
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(doc))
+    code, _, err = run("verify", "--catalog", str(bare))
+    assert code == 1
+    assert "carries no digest" in err

@@ -909,10 +909,10 @@ def _run_verify(args: argparse.Namespace, ctx: Context) -> int:
             msg = f"cannot read catalog {args.catalog!r}: {exc}"
             raise Refused(msg) from None
         sealed = document.get("digest") if isinstance(document, dict) else None
-        found = log_digest(cm.load(args.catalog).events())
         if sealed is None:
             msg = f"catalog {args.catalog!r} carries no digest (written before digests?)"
             raise Refused(msg)
+        found = log_digest(cm.from_document(document).events())
         if sealed != found:
             msg = (
                 f"catalog {args.catalog!r} does not match its digest: its log was changed "

@@ -60,7 +60,6 @@ from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments store
 _CHUNK = 500  # ids per `IN (...)` query, below SQLite's variable limit
-_CACHE_KIB = 65536  # SQLite page cache per connection (64 MiB, used only as needed)
 _TIMEOUT = 60.0  # seconds a writer waits for another's transaction to end
 _BITS = {status: 1 << i for i, status in enumerate(Status)}
 
@@ -1092,10 +1091,6 @@ class SQLiteRecorder(Recorder):
         with self.transaction():
             _rebuild_snapshots(self._db, f"store {self.path!r}")
             self._fresh = None
-
-    def prepare_batch(self) -> None:
-        """Give a large batch room in the page cache, so its pages are not spilled mid-way."""
-        self._rows(f"PRAGMA cache_size=-{_CACHE_KIB}")
 
 
 #: Earlier versions' name for a tracker over a store; every tracker is one class now.
