@@ -498,7 +498,7 @@ def _v1_additions(raw_commitments: list[Any], events: list[Event]) -> list[Event
     additions: list[Event] = []
     for i, raw in enumerate(raw_commitments):
         path = f"$.commitments[{i}]"
-        commitment = _structure(_expand_deadline_text(raw, path), Commitment, path)
+        commitment = commitment_from_document(raw, path)
         additions.append(undated_addition(commitment, first.get(commitment.id), taken))
     return additions
 
