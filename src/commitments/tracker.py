@@ -711,7 +711,6 @@ class Tracker:
                     seen.get(getattr(event, "update_id", "")), Amendment
                 ):
                     plain.pop(cid, None)  # its versions may change: fold from here on
-                states[cid] = self._fold(cid, log)
         except CommitmentsError as exc:
             exc.index = index
             raise
@@ -741,9 +740,14 @@ class Tracker:
         return log
 
     def _running(self, cid: str, log: list[Event], states: dict[str, State]) -> State:
+        # `states[cid]` folds a prefix of `log`: apply what came after it, not a refold.
         state = states.get(cid)
-        if state is None or state.version != len(log):
-            state = states[cid] = self._fold(cid, log)
+        if state is None:
+            state = self._fold(cid, log)
+        else:
+            for event in log[state.version :]:
+                state = state.apply(event)
+        states[cid] = state
         return state
 
     def _check_addition(self, addition: Addition, tracked: Callable[[str], bool]) -> None:
