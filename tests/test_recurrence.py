@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 
 import pytest
-from dateutil.rrule import MONTHLY, WEEKLY, YEARLY, rrule, rruleset
-from hypothesis import given
+from dateutil.rrule import MONTHLY, WEEKLY, YEARLY, rrule, rruleset, rrulestr
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import commitments as cm
@@ -126,7 +127,7 @@ class TestRule:
             ("DTSTART:20080101T100000\nRRULE:FREQ=YEARLY", "midnight"),
             ("DTSTART:20080101T000000\nRRULE:FREQ=HOURLY", "FREQ=HOURLY"),
             ("DTSTART:20080101T000000\nRRULE:FREQ=DAILY;BYHOUR=3,4", "BYHOUR"),
-            ("DTSTART:20080101T000000\nRRULE:FREQ=YEARLY;FOO=1", "not valid RFC 5545"),
+            ("DTSTART:20080101T000000\nRRULE:FREQ=YEARLY;FOO=1", "not an RFC 5545 rule part"),
             ("DTSTART:20080101T000000\nRRULE:FREQ=YEARLY;COUNT=0", "no occurrences"),
         ],
     )
@@ -475,3 +476,82 @@ def test_due_within_counts_the_current_period():
     ]
     # In June the 2025 period still has half a year to run.
     assert seeds.due(as_of=dt.date(2025, 6, 10), within=month) == []
+
+
+_FILTERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "BYMONTH": st.lists(st.integers(1, 12), min_size=1, max_size=2, unique=True),
+        "BYMONTHDAY": st.lists(
+            st.integers(-31, 31).filter(bool), min_size=1, max_size=2, unique=True
+        ),
+        "BYDAY": st.lists(
+            st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        ),
+        "BYYEARDAY": st.lists(
+            st.integers(-366, 366).filter(bool), min_size=1, max_size=2, unique=True
+        ),
+    },
+)
+
+
+@given(
+    st.sampled_from(["YEARLY", "MONTHLY", "WEEKLY", "DAILY"]),
+    st.integers(1, 30),
+    _FILTERS,
+    st.data(),
+)
+@settings(deadline=None)  # dateutil's own walk, the reference, takes a while
+def test_the_bounded_search_finds_what_dateutil_finds(freq, interval, filters, data):
+    """The first occurrence (or none) agrees with dateutil's walk to the year 9999. Starts
+    are late enough that the walk stays quick, and early enough that the probe runs."""
+    earliest = {"YEARLY": 1000, "MONTHLY": 7000, "WEEKLY": 8400, "DAILY": 9000}[freq]
+    year = data.draw(st.integers(earliest, 9200))
+    parts = "".join(f";{k}={','.join(map(str, v))}" for k, v in filters.items())
+    if "BYYEARDAY" in filters and freq == "MONTHLY":
+        parts = parts.replace("BYYEARDAY", "BYMONTHDAY").replace("-366", "-1")
+    text = f"DTSTART:{year:04d}0101T000000\nRRULE:FREQ={freq};INTERVAL={interval}{parts}"
+    try:
+        expected = next(iter(rrulestr(text)), None)
+    except ValueError:
+        return  # a combination dateutil itself refuses
+    if expected is None:
+        with pytest.raises(cm.RecurrenceError, match="has no occurrences"):
+            cm.Recurrence(text)
+    else:
+        assert cm.Recurrence(text).first_day == expected.date()
+
+
+def test_a_rule_that_never_occurs_is_refused_after_a_bounded_search():
+    """Item 12 of the hardening issue: a daily rule that never matches made dateutil walk
+    every day to 9999 (about 3.9 million calls). The search now covers at most two
+    400-year calendar cycles; counted in calls, not seconds, so the test is not timed."""
+    calls = 0
+
+    def count(_frame, event, _arg):
+        nonlocal calls
+        calls += event == "call"
+
+    rule = "DTSTART:19000101T000000\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"
+    sys.setprofile(count)
+    try:
+        with pytest.raises(cm.RecurrenceError, match="has no occurrences"):
+            cm.Recurrence(rule)
+    finally:
+        sys.setprofile(None)
+    days_in_a_cycle = 146_097
+    assert calls < 4 * days_in_a_cycle
+
+
+@pytest.mark.parametrize("part", ["BYEASTER=0", "byeaster=1"])
+def test_only_rfc_5545_rule_parts_are_read(part):
+    with pytest.raises(cm.RecurrenceError, match="not an RFC 5545 rule part"):
+        cm.Recurrence(f"{YEARLY_2008};{part}")
+
+
+def test_a_rule_with_a_time_zone_is_refused():
+    with pytest.raises(cm.RecurrenceError, match="local date at midnight"):
+        cm.Recurrence("DTSTART:20080101T000000Z\nRRULE:FREQ=YEARLY")

@@ -15,6 +15,7 @@ The rule is kept as RFC 5545 text, a DTSTART line then an RRULE line (such as
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -35,6 +36,12 @@ _FIRST_YEAR = 1000  # RFC 5545 writes four-digit years
 _FIRST_FINE_YEAR = 1900  # daily and weekly rules: periods walked since then stay few
 _FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 _SUB_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
+_RULE_PARTS = ("FREQ", "UNTIL", "COUNT", "INTERVAL", "WKST", "BYSETPOS")
+_DAY_PARTS = ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
+_PARTS = frozenset((*_RULE_PARTS, *_DAY_PARTS, *_SUB_DAY))
+# The Gregorian calendar repeats every 400 years: this many of each frequency's steps.
+_CYCLE_YEARS = 400
+_STEPS_PER_CYCLE = {"YEARLY": 400, "MONTHLY": 4800, "WEEKLY": 20871, "DAILY": 146097}
 
 _NUMBERS = NUMBER_WORDS
 _COUNT = r"(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")"
@@ -114,6 +121,12 @@ def _read(text: str) -> rrule:
             f"recurrence rule {text!r}: INTERVAL={interval} is not allowed; give a whole "
             "number of 1 or more (INTERVAL=2: every second period)"
         )
+    unknown = sorted(set(params) - _PARTS)
+    if unknown:
+        raise RecurrenceError(
+            f"recurrence rule {text!r}: {', '.join(unknown)} is not an RFC 5545 rule part; "
+            f"use {', '.join(sorted(_PARTS - set(_SUB_DAY)))}"
+        )
     sub_day = sorted(set(_SUB_DAY) & set(params))
     if sub_day:
         raise RecurrenceError(
@@ -125,20 +138,48 @@ def _read(text: str) -> rrule:
         raise RecurrenceError(f"recurrence rule {text!r} is not valid RFC 5545: {exc}") from None
     if not isinstance(parsed, rrule):  # pragma: no cover - two lines never make a set
         raise RecurrenceError(f"recurrence rule {text!r} must be a single RRULE")
-    start = next(iter(parsed), None)
-    if start is None:
-        raise RecurrenceError(f"recurrence rule {text!r} has no occurrences")
-    if freq in ("WEEKLY", "DAILY") and start.year < _FIRST_FINE_YEAR:
-        raise RecurrenceError(
-            f"recurrence rule {text!r}: a {freq.lower()} rule must start in "
-            f"{_FIRST_FINE_YEAR} or later (each question walks every period since the start)"
-        )
-    if start.tzinfo is not None or start.time() != dt.time(0):
+    dtstart = _local_midnight(parsed)
+    first = None if dtstart is None else _first(parsed, dtstart, freq, int(interval))
+    if dtstart is None or (first is not None and first.tzinfo is not None):
         raise RecurrenceError(
             f"recurrence rule {text!r}: DTSTART must be a local date at midnight "
             "(e.g. 20080101T000000), without time zone or time of day"
         )
+    if freq in ("WEEKLY", "DAILY") and dtstart.year < _FIRST_FINE_YEAR:
+        raise RecurrenceError(
+            f"recurrence rule {text!r}: a {freq.lower()} rule must start in "
+            f"{_FIRST_FINE_YEAR} or later (each question walks every period since the start)"
+        )
+    if first is None:
+        raise RecurrenceError(f"recurrence rule {text!r} has no occurrences")
     return parsed
+
+
+def _local_midnight(parsed: rrule) -> dt.datetime | None:
+    """The rule's DTSTART if it is a date at midnight, else None (its zone is not shown)."""
+    match = re.fullmatch(r"DTSTART:(\d{8})T000000", str(parsed).splitlines()[0])
+    return None if match is None else dt.datetime.strptime(match[1], "%Y%m%d")  # noqa: DTZ007
+
+
+def _first(parsed: rrule, dtstart: dt.datetime, freq: str, interval: int) -> dt.datetime | None:
+    """The rule's first occurrence, or None if it has none, found in bounded time.
+
+    dateutil looks for an occurrence step by step up to the year 9999: millions of steps
+    for a daily rule that never matches. The calendar repeats every 400 years and the rule
+    steps every `interval` units, so its pattern repeats every `period` years. Probing the
+    last whole period before 9999 (the rule moved there by a multiple of `period`) says
+    whether it ever occurs; if it does, the first occurrence is within one period of the
+    start. Either search walks at most two periods of steps.
+    """
+    steps = _STEPS_PER_CYCLE[freq]
+    period = _CYCLE_YEARS * interval // math.gcd(interval, steps)
+    shifts = (dt.MAXYEAR + 1 - period - dtstart.year) // period
+    if shifts > 0:
+        moved = dtstart.replace(year=dtstart.year + shifts * period)
+        probe = parsed.replace(dtstart=moved, count=None, until=None)
+        if next(iter(probe), None) is None:
+            return None
+    return next(iter(parsed), None)
 
 
 @attrs.frozen
