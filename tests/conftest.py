@@ -37,7 +37,8 @@ SEOUL = "Seoul summit bilateral meeting"
 
 @pytest.fixture
 def clock() -> TickingClock:
-    return TickingClock()
+    """A clock in the past, so catalogs of the trackers below load with today's clock."""
+    return TickingClock(dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
 
 
 @pytest.fixture

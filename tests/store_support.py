@@ -66,7 +66,7 @@ def sample_tracker() -> cm.Tracker:
     t.record("ndc", "stalled", on=dt.date(2024, 3, 1), party="CN", note="paused")
     t.record("fund", "partially_fulfilled", on=dt.date(2024, 4, 1), progress=(3, 10))
     t.record("fund", "fulfilled", on=dt.date(2024, 5, 1))
-    t.retract("fund:2", reason="report withdrawn", recorded_at=T0 + dt.timedelta(hours=1))
+    t.retract("fund:2", reason="report withdrawn")
     return t
 
 

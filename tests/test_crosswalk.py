@@ -78,10 +78,13 @@ class TestCrosswalk:
 class TestImportAndReport:
     def test_import_politifact_tracker(self):
         """A tracker kept in PolitiFact ratings imports, scores and reports back in them."""
-        t = cm.Tracker(POLITIFACT.workflow(), clock=lambda: at(SEOUL))
-        t.add(cm.Commitment("visa", "Ease visa rules for tourists", SEOUL, parties=("CN", "KR")))
-        t.record("visa", "In the Works", on=SEOUL, recorded_at=at(SEOUL))
         later = SEOUL + dt.timedelta(days=100)
+        t = cm.Tracker(POLITIFACT.workflow(), clock=lambda: at(later))
+        t.add(
+            cm.Commitment("visa", "Ease visa rules for tourists", SEOUL, parties=("CN", "KR")),
+            recorded_at=at(SEOUL),
+        )
+        t.record("visa", "In the Works", on=SEOUL, recorded_at=at(SEOUL))
         t.record("visa", "Promise Kept", on=later, party="CN", recorded_at=at(later))
         assert t.status("visa", as_of=later, party="CN") is cm.Status.FULFILLED
         assert t.workflow.label(t.status("visa", as_of=later)) == "In the Works"

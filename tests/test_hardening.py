@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -12,9 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from icalendar import Calendar
 
 import commitments as cm
-from commitments import cli
+from commitments import cli, reports
 from store_support import run
 
 LIBRARY = str(Path(cm.__file__).parent.parent)  # subprocesses run the code under test
@@ -486,3 +488,102 @@ def test_a_repeated_key_inside_an_oddly_named_member_keeps_the_message_on_one_li
         read_json('{"a\\nb\\u001b[31m": {"k": 1, "k": 2}}')
     assert caught.value.path == '$["a\\nb\\u001b[31m"]'
     assert str(caught.value).isprintable()
+
+
+def _edge_tracker() -> cm.Tracker:
+    """Pledges at both ends of the calendar: "by 9999-12-31" is a common open-ended mark."""
+    t = cm.Tracker(clock=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    at = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    t.add(
+        cm.Commitment(id="open", title="Open-ended", made_on=D(2024, 1, 1),
+                      deadline=cm.Deadline.parse("by 9999-12-31")),
+        recorded_at=at,
+    )  # fmt: skip
+    t.add(
+        cm.Commitment(id="first", title="First day", made_on=D.min,
+                      deadline=cm.Deadline.window(D.min, D(1, 1, 2))),
+        recorded_at=at,
+    )  # fmt: skip
+    t.record("first", "in_progress", on=D.min, recorded_at=at)
+    return t
+
+
+@pytest.mark.parametrize("as_of", [D.min, D(2025, 6, 1), D.max])
+def test_every_output_handles_the_ends_of_the_calendar(as_of):
+    """Item 7: a deadline on 9999-12-31 broke every HTML report and iCalendar feed, and
+    `report --as-of 0001-01-01` and `due --as-of 9999-12-31 --within 1d` failed."""
+    t = _edge_tracker()
+    made = ["first"] if as_of == D.min else ["first", "open"]  # "open" was made in 2024
+    html = reports.render_html(t, as_of=as_of)
+    markdown = reports.render_markdown(t, as_of=as_of)
+    rows = csv.DictReader(io.StringIO(reports.assessments_csv(t, as_of=as_of)))
+    assert sorted(row["commitment_id"] for row in rows) == made
+    assert all(t[cid].title in html and t[cid].title in markdown for cid in made)
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    feed = Calendar.from_ical(reports.to_ical(t, as_of=as_of, stamp=stamp))
+    spans = {
+        str(e["uid"]): (e.decoded("dtstart"), e.decoded("dtend", None), e.decoded("duration", None))
+        for e in feed.walk("VEVENT")
+    }
+    # No day follows 9999-12-31, so that window is given by its length.
+    if "open" in made:
+        assert spans["open.deadline@commitments"] == (D.max, None, dt.timedelta(days=1))
+    assert spans["first.deadline@commitments"] == (D.min, D(1, 1, 3), None)
+    due = t.due(as_of=as_of, within=dt.timedelta(days=30))
+    expected = {D.min: ["first"], D.max: ["open"]}.get(as_of, [])  # inside their windows
+    assert [c.id for c in due] == expected
+
+
+def test_the_ends_of_the_calendar_on_the_command_line(tmp_path):
+    db = str(tmp_path / "t.db")
+    cm.create_store(db, _edge_tracker()).close()
+    assert run("report", "--store", db, "--as-of", "0001-01-01")[0] == 0
+    code, out, err = run("due", "--store", db, "--as-of", "9999-12-31", "--within", "1d")
+    assert (code, err) == (0, "")
+    assert "open" in out
+    out = tmp_path / "r.html"
+    assert run("report", "--store", db, "--format", "html", "-o", str(out))[0] == 0
+    assert "Open-ended" in out.read_text()
+
+
+def test_a_recording_from_the_future_is_refused():
+    """Item 8: recorded_at 2205 (for 2025) counted at once and blocked later updates."""
+    now = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+    t = cm.Tracker(clock=lambda: now)
+    t.add(cm.Commitment(id="c", title="t", made_on=D(2025, 1, 1)))
+    typo = dt.datetime(2205, 3, 1, tzinfo=dt.UTC)
+    with pytest.raises(cm.UpdateError, match="recorded_at 2205-03-01.* is in the future") as caught:
+        t.record("c", "in_progress", on=D(2025, 2, 1), recorded_at=typo)
+    assert caught.value.field == "recorded_at"
+    assert len(t.events()) == 1
+    # Clocks of two machines disagree a little: up to RECORDED_AT_SKEW is allowed.
+    skewed = now + cm.RECORDED_AT_SKEW
+    assert t.record("c", "in_progress", on=D(2025, 2, 1), recorded_at=skewed).recorded_at == skewed
+    with pytest.raises(cm.UpdateError, match="in the future"):
+        t.amend("c", title="u", reason="r", recorded_at=skewed + dt.timedelta(seconds=1))
+
+
+def test_a_catalog_from_the_future_names_the_event():
+    t = cm.Tracker(clock=lambda: dt.datetime(2205, 1, 1, tzinfo=dt.UTC))
+    t.add(cm.Commitment(id="c", title="t", made_on=D(2025, 1, 1)))
+    text = cm.dumps(t)
+    with pytest.raises(cm.CatalogError, match=r"\$\.events\[0\]\.recorded_at: .*in the future"):
+        cm.loads(text)
+    assert cm.loads(text, clock=lambda: dt.datetime(2205, 1, 1, tzinfo=dt.UTC)).events()
+
+
+def test_a_batch_line_from_the_future_is_refused_on_its_own(tmp_path):
+    """Item 8: a recorded_at at the calendar's edge ended a batch in "internal error"."""
+    db = str(tmp_path / "t.db")
+    with cm.create_store(db) as t:
+        t.add(cm.Commitment(id="c", title="t", made_on=D(2024, 1, 1)),
+              recorded_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+    line = '{"commitment_id": "c", "status": "in_progress", "on": "2024-02-01", "recorded_at": '
+    lines = [line + '"9999-12-31T23:59:59+00:00"}', line + '"2205-01-01T00:00:00+00:00"}']
+    code, _, err = run("record", "--batch", "-", "--store", db, stdin="\n".join(lines) + "\n")
+    assert code == 1
+    assert "line 1: c:1: recorded_at 9999-12-31T23:59:59+00:00 is in the future" in err
+    assert "line 2: c:1: recorded_at 2205-01-01T00:00:00+00:00 is in the future" in err
+    assert "internal error" not in err
+    with cm.open_store(db) as t:
+        assert len(t.events()) == 1

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import commitments as cm
 from commitments import store as store_module
 from commitments.recorder import Selection
-from commitments.testing import TrackerMachine
+from commitments.testing import TickingClock, TrackerMachine
 from old_stores import write_store
 from store_support import python, sample_tracker, spawn
 
@@ -440,11 +440,11 @@ class StoreMachine(TrackerMachine):
     def make_tracker(self) -> cm.Tracker:
         self.folder = tempfile.TemporaryDirectory(dir=SCRATCH)
         self.path = Path(self.folder.name) / "machine.db"
-        return cm.create_store(self.path, workflow=self.workflow)
+        return cm.create_store(self.path, workflow=self.workflow, clock=TickingClock())
 
     def reopen(self) -> None:
         self.tracker.close()
-        self.tracker = cm.open_store(self.path)
+        self.tracker = cm.open_store(self.path, clock=TickingClock())
 
     def teardown(self) -> None:
         self.tracker.close()

@@ -138,7 +138,7 @@ TestStrictMachine.settings = settings(max_examples=30)
 
 
 def _lenient(workflow: cm.Workflow) -> cm.Tracker:  # noqa: ARG001 - ignores it on purpose
-    return cm.Tracker(cm.DEFAULT_WORKFLOW)
+    return cm.Tracker(cm.DEFAULT_WORKFLOW, clock=TickingClock())
 
 
 class LenientTrackerMachine(TrackerMachine):

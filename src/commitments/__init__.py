@@ -56,7 +56,7 @@ from commitments.recurrence import Occurrence, Recurrence
 from commitments.seeds import seed_catalog
 from commitments.source import Source
 from commitments.status import OPEN_STATUSES, Status
-from commitments.tracker import UNCHANGED, Tracker
+from commitments.tracker import RECORDED_AT_SKEW, UNCHANGED, Tracker
 from commitments.versions import Versions
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
@@ -88,6 +88,7 @@ __all__ = [
     "G7_SCORING",
     "OPEN_STATUSES",
     "POLITIFACT",
+    "RECORDED_AT_SKEW",
     "UNCHANGED",
     "Addition",
     "Amendment",

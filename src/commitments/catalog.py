@@ -37,7 +37,7 @@ from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
 from commitments.source import Source
 from commitments.status import Status
-from commitments.tracker import Tracker
+from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import Workflow
 
 SCHEMA_VERSION = 2
@@ -423,11 +423,11 @@ def workflow_from_document(data: object) -> Workflow:
         raise CatalogError(path, str(exc)) from None
 
 
-def from_document(document: object) -> Tracker:
+def from_document(document: object, *, clock: Clock = utc_now) -> Tracker:
     """Build a tracker from a document; raise `CatalogError` and build nothing if bad."""
     big = isinstance(document, dict) and _records(document) >= BULK_OBJECTS
     with paused_gc(bulk=big):
-        return _tracker_from(document)
+        return _tracker_from(document, clock)
 
 
 def _records(document: dict[str, Any]) -> int:
@@ -438,7 +438,7 @@ def _records(document: dict[str, Any]) -> int:
     )
 
 
-def _tracker_from(document: object) -> Tracker:
+def _tracker_from(document: object, clock: Clock) -> Tracker:
     if not isinstance(document, dict):
         raise CatalogError("$", f"expected an object, got {_json_type(document)}")
     version = document.get("schema_version")
@@ -460,7 +460,7 @@ def _tracker_from(document: object) -> Tracker:
         raise CatalogError("$.digest", "expected the 64 lowercase hex digits of a SHA-256 digest")
     workflow = workflow_from_document(document["workflow"]) if "workflow" in document else None
     policy = policy_from_document(document["policy"]) if "policy" in document else None
-    tracker = Tracker(workflow, policy=policy)
+    tracker = Tracker(workflow, policy=policy, clock=clock)
     raw_events = document.get("events", [])
     if not isinstance(raw_events, list):
         raise CatalogError("$.events", f"expected an array, got {_json_type(raw_events)}")
@@ -704,11 +704,14 @@ def dumps(tracker: Tracker, *, indent: int | None = 2) -> str:
     return json.dumps(to_document(tracker), indent=indent, ensure_ascii=False)
 
 
-def loads(text: str | bytes) -> Tracker:
-    """A tracker from a JSON string."""
+def loads(text: str | bytes, *, clock: Clock = utc_now) -> Tracker:
+    """A tracker from a JSON string, with `clock` as its clock.
+
+    An event recorded after the clock (beyond `RECORDED_AT_SKEW`) is refused.
+    """
     with paused_gc(bulk=len(text) >= BULK_BYTES):
         document = read_json(text)
-        tracker = from_document(document)
+        tracker = from_document(document, clock=clock)
         # Let the parsed document go before the collection that ends a big load: it
         # would only be scanned, then freed.
         del document
@@ -726,15 +729,15 @@ def dump(tracker: Tracker, path: str | os.PathLike[str], *, indent: int | None =
         raise CatalogFileError(f"cannot write {os.fspath(path)!r}: {exc.strerror or exc}") from None
 
 
-def load(path: str | os.PathLike[str]) -> Tracker:
-    """Read a tracker from a JSON catalog file."""
+def load(path: str | os.PathLike[str], *, clock: Clock = utc_now) -> Tracker:
+    """Read a tracker from a JSON catalog file (`clock` as for `loads`)."""
     try:
         with open(path, "rb") as handle:  # noqa: PTH123 - pathlib costs import time
             data = handle.read()
     except OSError as exc:
         # A file that cannot be read is an I/O failure, not a malformed catalog.
         raise CatalogFileError(f"cannot read {os.fspath(path)!r}: {exc.strerror or exc}") from None
-    return loads(data)
+    return loads(data, clock=clock)
 
 
 # -- single records, for stores that keep one document per row ------------------------

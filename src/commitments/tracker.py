@@ -123,6 +123,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+RECORDED_AT_SKEW = dt.timedelta(minutes=5)
+"""How far past the tracker's clock a `recorded_at` may lie: clocks of the machines
+that write to one store disagree by seconds or minutes, never by years."""
+
+
 class Tracker:
     """Commitments and their event logs; validates every change against its workflow.
 
@@ -377,10 +382,29 @@ class Tracker:
             self._touched = set()
             self._snaps = {}
 
+    def _check_not_future(self, events: Sequence[Event]) -> None:
+        """Refuse an event recorded later than now (up to `RECORDED_AT_SKEW`).
+
+        It would count at once, as known on any later day, and block what follows until
+        that moment: a typed 2205 for 2025.
+        """
+        now = self._clock()
+        latest = now + RECORDED_AT_SKEW
+        for index, event in enumerate(events):
+            if event.recorded_at > latest:
+                exc = UpdateError(
+                    f"{event.id}: recorded_at {event.recorded_at.isoformat()} is in the "
+                    f"future (now {now.isoformat()}); an event is recorded at a moment that "
+                    f"has passed, up to {RECORDED_AT_SKEW.seconds // 60} minutes of clock skew"
+                ).at("recorded_at")
+                exc.index = index
+                raise exc
+
     def _commit(
         self, events: Sequence[Event], expected: Mapping[str, int], after: Mapping[str, View]
     ) -> None:
         """Append `events`, then keep the states (or snapshots) they lead to."""
+        self._check_not_future(events)
         snaps = (
             {
                 cid: view if isinstance(view, Snapshot) else snapshot(view)
@@ -990,12 +1014,8 @@ class Tracker:
             return Selection(kind, day, cutoff)
         if not isinstance(within, dt.timedelta) or within < dt.timedelta(0):
             raise ValidationError(f"within must be a timedelta of zero or more, got {within!r}")
-        try:
-            end = day + within
-        except OverflowError:
-            raise ValidationError(
-                f"{day} plus {within.days} days is past the end of the calendar"
-            ) from None
+        # A window reaching past 9999-12-31 ends there: no deadline can fall later.
+        end = dt.date.max if within.days > (dt.date.max - day).days else day + within
         return Selection("due_within", day, cutoff, end)
 
     def assess_all(

@@ -64,9 +64,9 @@ def summarize(
         )
         for a in assessments
     }
-    start = as_of - dt.timedelta(days=recent_days)
+    # Counted in days, not as `as_of - recent_days`, which has no date before 0001-01-01.
     recent = sorted(
-        (u for updates in histories.values() for u in updates if start < u.on),
+        (u for updates in histories.values() for u in updates if (as_of - u.on).days < recent_days),
         key=lambda u: (u.on, u.recorded_at),
         reverse=True,
     )

@@ -324,7 +324,8 @@ def _span(summary: Summary) -> tuple[dt.date, dt.date]:
             days += [d for d in (deadline.earliest, deadline.latest) if d is not None]
     first, last = min(days), max(days)
     start = dt.date(first.year, 1, 1)
-    end = dt.date(last.year + 1, 1, 1)
+    # The axis ends on the next new year's day, or on the calendar's last day in 9999.
+    end = dt.date.max if last.year == dt.MAXYEAR else dt.date(last.year + 1, 1, 1)
     if (end - start).days <= 2 * 366:
         # Short spans read better in half years than in whole ones.
         start = dt.date(first.year, 1 if first.month <= 6 else 7, 1)  # noqa: PLR2004 - June
@@ -338,7 +339,14 @@ def _ticks(start: dt.date, end: dt.date) -> Iterable[tuple[dt.date, bool]]:
     while day <= end:
         yield day, day.month == 1
         month = day.month + 3
+        if month > 12 and day.year == dt.MAXYEAR:  # noqa: PLR2004 - months of a year
+            return
         day = dt.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)  # noqa: PLR2004
+
+
+def _day_after(day: dt.date) -> dt.date:
+    """The next day; 9999-12-31 has none, and the axis ends on it anyway."""
+    return day if day == dt.date.max else day + dt.timedelta(days=1)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -443,7 +451,7 @@ def _row(
     deadline = c.deadline
     if deadline is not None and (deadline.earliest or deadline.latest):
         left = x(deadline.earliest or c.made_on)
-        right = x(deadline.latest + dt.timedelta(days=1)) if deadline.latest else _PLOT_RIGHT
+        right = x(_day_after(deadline.latest)) if deadline.latest else _PLOT_RIGHT
         fill = "#f3c4bd" if a.overdue else "#f6deb0" if a.due else "#d5dce6"
         parts.append(
             f'<rect class="window" x="{left}" y="{mid - 6}" width="{max(right - left, 2)}" '

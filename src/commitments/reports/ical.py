@@ -2,7 +2,9 @@
 
 Needs the optional `icalendar` package: `pip install "commitments[ical]"`. Each event
 is an all-day event spanning the window; its DTEND is the day after `latest`, as
-RFC 5545 makes the end of an all-day event exclusive.
+RFC 5545 makes the end of an all-day event exclusive. A window that ends on
+9999-12-31 (an "open-ended" placeholder) has no next day, so its event gives a DURATION
+in days instead.
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ def _event(
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", window[0])
-    event.add("dtend", window[1] + _ONE_DAY)
+    if window[1] < dt.date.max:
+        event.add("dtend", window[1] + _ONE_DAY)
+    else:  # no date follows 9999-12-31, so the window is given as a length
+        event.add("duration", window[1] - window[0] + _ONE_DAY)
     event.add("summary", f"{label}: {c.title}")
     lines = [
         f"Commitment {c.id}, made on {c.made_on.isoformat()}",

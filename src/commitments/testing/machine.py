@@ -68,7 +68,8 @@ class TrackerMachine(RuleBasedStateMachine):
 
     - `workflow`: the workflow the tracker must enforce (default `DEFAULT_WORKFLOW`).
     - `tracker_factory`: builds the empty tracker under test from the workflow
-      (default `Tracker(workflow)`); or pass a tracker to the constructor.
+      (default: `Tracker(workflow, clock=TickingClock())`); or pass a tracker to the
+      constructor.
     - `start`, `end`: the query date starts at `start` and never passes `end`.
     - `parties`, `max_commitments`, `recurring` (False, True or None for either):
       bounds on the commitments the machine adds.
@@ -76,8 +77,10 @@ class TrackerMachine(RuleBasedStateMachine):
     Methods to override: `make_tracker()` (the empty tracker under test) and `reopen()`
     (the same log read afresh; a store closes and opens its file; default: no-op).
 
-    The machine records every update with an explicit `recorded_at`, so the tracker's
-    clock does not matter. Its reference model assumes nothing about the tracker but
+    The machine records every event with an explicit `recorded_at`, between `start` and
+    a little after `end`. A tracker refuses events recorded after its clock, so the
+    tracker under test needs a clock standing after those moments, as `TickingClock`'s
+    default (2100 on) does. Its reference model assumes nothing about the tracker but
     the documented rules; with a policy other than `KeepOpen`, overdue and fulfilled
     sets are checked against `commitments.assess`.
     """
@@ -363,7 +366,7 @@ class TrackerMachine(RuleBasedStateMachine):
     def dump_and_load(self) -> None:
         """A dumped and loaded tracker holds the same commitments, events and answers."""
         text = cm.dumps(self.tracker)
-        again = cm.loads(text)
+        again = cm.loads(text, clock=TickingClock())
         assert again.commitments == self.tracker.commitments
         assert again.events() == self.tracker.events()
         assert cm.dumps(again) == text

@@ -118,12 +118,14 @@ def reference_valid(
 class TickingClock:
     """A tracker clock that moves forward by `step` (default one minute) each time it is read.
 
-    Deterministic, so examples replay exactly; aware (UTC), as a tracker requires.
+    Deterministic, so examples replay exactly; aware (UTC), as a tracker requires. It
+    starts in 2100 by default, after every moment the strategies draw: a tracker refuses
+    an event recorded after its clock.
     """
 
     def __init__(
         self,
-        start: dt.datetime = dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        start: dt.datetime = dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
         step: dt.timedelta = dt.timedelta(minutes=1),
     ) -> None:
         self.now = start
