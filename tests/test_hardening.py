@@ -587,3 +587,26 @@ def test_a_batch_line_from_the_future_is_refused_on_its_own(tmp_path):
     assert "internal error" not in err
     with cm.open_store(db) as t:
         assert len(t.events()) == 1
+
+
+def test_a_carriage_return_in_a_csv_cell_is_quoted():
+    """Found by the output fuzzer (item 2's class): with "\\n" line endings the writer left
+    a bare "\\r" unquoted, and spreadsheets and readers ended the row there."""
+    t = _edge_tracker()
+    t.amend(
+        "first", areas=("a\rb",), reason="r", recorded_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
+    )
+    text = reports.assessments_csv(t, as_of=D(2025, 6, 1))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["areas"] for row in rows if row["commitment_id"] == "first"] == ["a\rb"]
+    assert "\r\n" not in text
+
+
+def test_compliance_tables_show_control_characters():
+    """Found by the output fuzzer (item 9's class): area names reached the terminal raw."""
+    t = _edge_tracker()
+    t.amend("first", areas=("x\x1b[2J\ny",), reason="r",
+            recorded_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))  # fmt: skip
+    table = reports.compliance_table(t.compliance(as_of=D(2025, 6, 1)), by="area")
+    assert "x\\x1b[2J\\ny" in table
+    assert "\x1b" not in table

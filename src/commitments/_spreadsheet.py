@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from typing import IO
@@ -36,15 +37,29 @@ def cell(value: object) -> str:
 class SafeCsv:
     """A CSV writer whose every cell goes through `cell` (one guard for every writer)."""
 
-    __slots__ = ("_writer",)
+    __slots__ = ("_stream", "_writer")
 
     def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
         self._writer = csv.writer(stream, lineterminator="\n")
 
     def row(self, values: Iterable[object]) -> None:
         """Write one row."""
-        self._writer.writerow([cell(v) for v in values])
+        cells = [cell(v) for v in values]
+        if any("\r" in c for c in cells):
+            self._write_quoting_returns(cells)
+        else:
+            self._writer.writerow(cells)
 
     def rows(self, rows: Iterable[Iterable[object]]) -> None:
         """Write many rows."""
-        self._writer.writerows([cell(v) for v in values] for values in rows)
+        for values in rows:
+            self.row(values)
+
+    def _write_quoting_returns(self, cells: list[str]) -> None:
+        # The writer quotes a cell holding a character of its line ending, and ours is
+        # "\n": a bare "\r" would go out unquoted, and readers end the row there. So
+        # such a row is written with "\r\n" endings (which quote it), then ends in "\n".
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+        self._stream.write(buffer.getvalue()[:-2] + "\n")

@@ -26,6 +26,7 @@ import commitments as cm
 from commitments._atomic import write_atomically
 from commitments._spreadsheet import SafeCsv
 from commitments._strict_json import read_json
+from commitments._terminal import visible
 from commitments.assessment import Assessment
 from commitments.catalog import (
     commitment_document,
@@ -270,22 +271,6 @@ def _write_rows(
         writer.rows([r[c] for c in columns] for r in rows)
     else:
         _write_table(ctx, rows)
-
-
-# Control characters (C0, DEL, C1) and bidirectional overrides, shown as escapes: a
-# terminal would act on them, and a newline would forge a table row.
-_INVISIBLE = {
-    **{c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))},
-    **{c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)},
-    0x0A: "\\n",
-    0x09: "\\t",
-    0x0D: "\\r",
-}
-
-
-def visible(text: object) -> str:
-    """`text` for a terminal: every control character shown as an escape."""
-    return str(text).translate(_INVISIBLE)
 
 
 def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:

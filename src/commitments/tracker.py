@@ -389,9 +389,9 @@ class Tracker:
         that moment: a typed 2205 for 2025.
         """
         now = self._clock()
-        latest = now + RECORDED_AT_SKEW
         for index, event in enumerate(events):
-            if event.recorded_at > latest:
+            # A difference, not `now + skew`: that overflows for a clock in 9999.
+            if event.recorded_at - now > RECORDED_AT_SKEW:
                 exc = UpdateError(
                     f"{event.id}: recorded_at {event.recorded_at.isoformat()} is in the "
                     f"future (now {now.isoformat()}); an event is recorded at a moment that "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commitments._terminal import visible
 from commitments.compliance import ComplianceReport, Score, format_number
 from commitments.exceptions import ValidationError
 
@@ -9,7 +10,7 @@ from commitments.exceptions import ValidationError
 def _row(name: str, score: Score, digits: int) -> tuple[str, str, str, str]:
     percent = score.percent
     return (
-        name,
+        visible(name),
         format_number(score.average, digits),
         "n/a" if percent is None else f"{format_number(percent, 1)}%",
         str(score.count),

@@ -1,0 +1,20 @@
+"""Text for a terminal: what a terminal would act on is shown, not sent."""
+
+from __future__ import annotations
+
+# Control characters (C0, DEL, C1), line and paragraph separators and bidirectional
+# controls, shown as escapes: a terminal would act on them, a newline would forge a
+# table row, and a bidirectional override would reorder what follows it.
+_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_INVISIBLE = {
+    **{c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))},
+    **{c: f"\\u{c:04x}" for c in (*_BIDI, 0x2028, 0x2029)},
+    0x0A: "\\n",
+    0x09: "\\t",
+    0x0D: "\\r",
+}
+
+
+def visible(text: object) -> str:
+    """`text` for a terminal: every control character shown as an escape."""
+    return str(text).translate(_INVISIBLE)
