@@ -232,9 +232,14 @@ def test_command_line_outputs_are_safe(t, as_of):
             assert code == 0, (argv, err)
             check_csv(out)
         code, out, _ = run("status", "--store", db, "--as-of", day, "--format", "json")
+        assert unsafe_for_terminal(out) == []
         listed = json.loads(out)["commitments"]
         assert sorted(r["id"] for r in listed) == made
         assert {r["id"]: r["title"] for r in listed} == {cid: t[cid].title for cid in made}
+        code, out, err = run("export", "--store", db)
+        assert code == 0, err
+        assert unsafe_for_terminal(out) == []
+        assert cm.loads(out, clock=lambda: NOW).events() == t.events()
         html = Path(tmp) / "r.html"
         code, _, err = run("report", "--store", db, "--as-of", day, "--format", "html",
                            "-o", str(html))  # fmt: skip

@@ -18,3 +18,16 @@ _INVISIBLE = {
 def visible(text: object) -> str:
     """`text` for a terminal: every control character shown as an escape."""
     return str(text).translate(_INVISIBLE)
+
+
+# JSON already escapes C0 controls; these pass through `json.dumps` as they are.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), *_BIDI, 0x2028, 0x2029)}
+
+
+def terminal_json(text: str) -> str:
+    r"""JSON text with the characters a terminal acts on written as \u escapes.
+
+    Outside strings JSON text is plain ASCII, so this only changes how strings are
+    spelled, never what they hold.
+    """
+    return text.translate(_JSON_ESCAPES)

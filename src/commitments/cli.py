@@ -26,7 +26,7 @@ import commitments as cm
 from commitments._atomic import write_atomically
 from commitments._spreadsheet import SafeCsv
 from commitments._strict_json import read_json
-from commitments._terminal import visible
+from commitments._terminal import terminal_json, visible
 from commitments.assessment import Assessment
 from commitments.catalog import (
     commitment_document,
@@ -264,7 +264,7 @@ def _write_rows(
     if fmt == "json":
         known_on = None if args.known_on is None else args.known_on.isoformat()
         doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "commitments": rows}
-        ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     elif fmt == "csv":
         writer = SafeCsv(ctx.out)
         writer.row(columns)
@@ -411,7 +411,7 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
             "assessment": row,
             "events": events,
         }
-        ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
         return 0
     if args.format == "csv":
         writer = SafeCsv(ctx.out)
@@ -521,7 +521,7 @@ def _run_record(args: argparse.Namespace, ctx: Context) -> int:
 
 def _report_event(ctx: Context, args: argparse.Namespace, event: Event) -> None:
     if args.format == "json":
-        ctx.out.write(json.dumps(event_document(event), ensure_ascii=False) + "\n")
+        ctx.out.write(terminal_json(json.dumps(event_document(event), ensure_ascii=False)) + "\n")
     else:
         ctx.out.write(f"{event.id}\n")
 
@@ -875,7 +875,7 @@ def _run_export(args: argparse.Namespace, ctx: Context) -> int:
         if args.output:
             cm.dump(tracker, args.output)
         else:
-            ctx.out.write(cm.dumps(tracker) + "\n")
+            ctx.out.write(terminal_json(cm.dumps(tracker)) + "\n")
     return 0
 
 
