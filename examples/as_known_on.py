@@ -15,14 +15,15 @@ def main() -> None:
         print(f"Overdue on {as_of}, as known on {known_on}: {', '.join(overdue) or 'none'}")
 
     pledge = "cn-kr-fta-phase2-resumption"
-    for known_on in (dt.date(2024, 12, 31), dt.date(2025, 6, 30)):
+    for known_on in (dt.date(2024, 9, 26), dt.date(2025, 6, 30)):
         a = tracker.assess(pledge, as_of=dt.date(2025, 6, 30), known_on=known_on)
         print(f"{pledge} on 2025-06-30, as known on {known_on}: {a.status}", end="")
         print(f", {a.late_by} days late" if a.late_by else "")
     print(
-        "Why: the talks resumed on 2025-01-15 and the report came out the next day; "
-        "as known at the end of 2024 nothing had been recorded, so the pledge was simply "
-        "overdue. Known-on questions replay only what had been recorded by then."
+        "Why: the chief negotiators' meeting promised for early June 2024 was never "
+        "reported; on 2024-09-27 the trade ministers set a new aim instead, which is when "
+        "the pledge was recorded as stalled. Before that it was simply overdue. Known-on "
+        "questions replay only what had been recorded by then."
     )
 
 
