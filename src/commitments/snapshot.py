@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 import attrs
@@ -24,12 +24,17 @@ import attrs
 from commitments.commitment import Commitment
 from commitments.events import StatusUpdate
 from commitments.exceptions import ValidationError
-from commitments.history import Timeline, TimelineBuilder, effect_key, statuses_after
+from commitments.history import Timeline, TimelineBuilder, effect_key, statuses_after, tracks
 from commitments.projection import State
 from commitments.status import Status
 
 _STATUSES = {s.value: s for s in Status}
 _VALUES = {s: s.value for s in Status}
+_LAST_DAY = dt.date.max.toordinal()
+_MAX_VERSION = 2**63 - 1  # what an SQLite integer holds
+
+#: Makes the error of a damaged saved snapshot from its message.
+Damaged = Callable[[str], Exception]
 
 #: A thin update: (id, on as an ordinal, recorded_at in ISO format, party, status).
 Ref = tuple[str, int, str, str | None, Status]
@@ -150,11 +155,18 @@ class Snapshot:
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def from_text(cls, commitment: Commitment, text: str) -> Snapshot:
-        """A snapshot of `commitment` from `to_text`; `ValidationError` when damaged."""
+    def from_text(
+        cls, commitment: Commitment, text: str, *, damaged: Damaged = ValidationError
+    ) -> Snapshot:
+        """A snapshot of `commitment` from `to_text`; `damaged(message)` is raised if damaged.
+
+        Every part's type and shape is checked here (but the update references', checked
+        when first read, raising `damaged` then): code that reads the snapshot never meets
+        a value it would fail on. Whether the values are right is `verify`'s question.
+        """
+        cid = commitment.id
         try:
             doc = json.loads(text)
-            cid = commitment.id
             days = tuple(doc["d"])
             refs = doc["u"]
             markers = doc.get("m", [])
@@ -162,8 +174,8 @@ class Snapshot:
             timeline = Timeline(
                 days,
                 tuple(_STATUSES[s] for s in doc["s"]),
-                _Updates(cid, refs),
-                _Updates(cid, markers),
+                _Updates(cid, refs, damaged),
+                _Updates(cid, markers, damaged),
                 open_tracks,
                 tuple(tuple(_STATUSES[s] for s in states) for states in doc.get("p", ())),
             )
@@ -171,7 +183,7 @@ class Snapshot:
             flags = doc.get("f", "")
             snap = cls(
                 commitment,
-                int(doc["v"]),
+                doc["v"],
                 dt.datetime.fromisoformat(doc["k"]),
                 dt.datetime.fromisoformat(doc["n"]),
                 timeline,
@@ -183,16 +195,49 @@ class Snapshot:
                 retracted="r" in flags,
                 usable="x" not in flags,
             )
-        except (KeyError, TypeError, ValueError, RecursionError, AttributeError) as exc:
-            raise ValidationError(f"the snapshot of {commitment.id!r} is damaged: {exc}") from None
-        if (
-            type(refs) is not list
-            or type(markers) is not list
-            or len(timeline.statuses) != len(days)
-            or len(refs) != len(days)
-        ):
-            raise ValidationError(f"the snapshot of {commitment.id!r} is damaged: parts differ")
+            problem = _problem(snap, refs, markers, doc.get("o", ()), flags)
+        except (LookupError, TypeError, ValueError, RecursionError, AttributeError) as exc:
+            raise damaged(f"the snapshot of {cid!r} is damaged: {exc}") from None
+        if problem:
+            raise damaged(f"the snapshot of {cid!r} is damaged: {problem}")
         return snap
+
+
+def _problem(snap: Snapshot, refs: Any, markers: Any, opens: Any, flags: Any) -> str:  # noqa: ANN401 - parts as parsed
+    """What is wrong with a snapshot read back (but its references), or ''."""
+    timeline = snap.timeline
+    days = timeline.days
+    version = snap.version
+    if type(version) is not int or not 0 < version <= _MAX_VERSION:
+        return f"version {version!r}"
+    # Ordinals of the calendar (a sum of JSON numbers is an int only if each one is; the
+    # order of the days only makes answers wrong, which `verify` finds, not raise).
+    if days and not (type(sum(days)) is int and min(days) > 0 and max(days) <= _LAST_DAY):
+        return "its days are not ordinals of the calendar"
+    last = snap.last
+    if (
+        snap.known_from.tzinfo is None
+        or snap.newest.tzinfo is None
+        or (last is not None and last[1].tzinfo is None)
+    ):
+        return "a moment has no UTC offset"
+    if type(refs) is not list or type(markers) is not list or type(flags) is not str:
+        return "parts have the wrong type"
+    if len(timeline.statuses) != len(days) or len(refs) != len(days):
+        return "parts differ"
+    expected = tracks(snap.commitment)
+    if len(snap.tracks) != len(expected) or tuple(dict(snap.tracks)) != expected:
+        return "its tracks are not those of the commitment"
+    if timeline.track_states and (
+        len(timeline.track_states) != len(days)
+        or set(map(len, timeline.track_states)) != {len(expected)}
+    ):
+        return "its party states do not fit the commitment"
+    if timeline.open_tracks and (
+        len(timeline.open_tracks) != len(days) or any(type(x) is not str for o in opens for x in o)
+    ):
+        return "its open tracks do not fit its days"
+    return ""
 
 
 def snapshot(state: State) -> Snapshot:
@@ -243,15 +288,21 @@ class _Updates(Sequence[StatusUpdate]):
     a saved timeline works on them as they are and `rewrap`s the result.
     """
 
-    __slots__ = ("_cid", "items")
+    __slots__ = ("_cid", "_damaged", "items")
 
-    def __init__(self, commitment_id: str, items: Sequence[list[Any] | StatusUpdate]) -> None:
+    def __init__(
+        self,
+        commitment_id: str,
+        items: Sequence[list[Any] | StatusUpdate],
+        damaged: Damaged = ValidationError,
+    ) -> None:
         self._cid = commitment_id
         self.items = items
+        self._damaged = damaged
 
     def rewrap(self, items: Sequence[list[Any] | StatusUpdate]) -> _Updates:
         """The same kind of sequence over other items."""
-        return _Updates(self._cid, items)
+        return _Updates(self._cid, items, self._damaged)
 
     def refs(self) -> list[list[Any]]:
         """Each update as the list `to_text` saves."""
@@ -281,8 +332,8 @@ class _Updates(Sequence[StatusUpdate]):
                 recorded_at=dt.datetime.fromisoformat(recorded),
                 party=party,
             )
-        except (TypeError, ValueError, KeyError) as exc:
-            raise ValidationError(
+        except (TypeError, ValueError, LookupError, ArithmeticError) as exc:
+            raise self._damaged(
                 f"the snapshot of {self._cid!r} is damaged: update {item!r}: {exc}"
             ) from None
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from commitments._atomic import plain_mode
 from commitments._bulk import BULK_OBJECTS, paused_gc
@@ -41,7 +42,6 @@ from commitments.catalog import (
 from commitments.commitment import Commitment
 from commitments.events import Addition, Amendment, Event, Retraction, StatusUpdate
 from commitments.exceptions import (
-    CatalogError,
     CommitmentsError,
     ConflictError,
     DuplicateError,
@@ -62,6 +62,20 @@ APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments sto
 _CHUNK = 500  # ids per `IN (...)` query, below SQLite's variable limit
 _TIMEOUT = 60.0  # seconds a writer waits for another's transaction to end
 _BITS = {status: 1 << i for i, status in enumerate(Status)}
+# What a damaged file or row raises where the store runs a statement or decodes a value:
+# SQLite's errors, then whatever Python raises on a value of the wrong type, shape or size.
+_DAMAGE = (
+    sqlite3.Error,
+    ValueError,
+    LookupError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
+# Decoding a row: what it decodes to being refused by the model is damage too.
+_ROW_DAMAGE = (CommitmentsError, *_DAMAGE)
+_BRIEF = 200  # characters of a low-level message quoted in a StoreError
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -271,6 +285,12 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def _brief(exc: BaseException) -> str:
+    """A low-level message on one line, cut short (SQLite quotes whole damaged values)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= _BRIEF else f"{text[:_BRIEF]}..."
+
+
 def _commitment_row(c: Commitment) -> tuple[str, str, str | None, str | None, str]:
     d = c.deadline
     return (
@@ -338,8 +358,8 @@ def _rebuild_snapshots(conn: sqlite3.Connection, shown: str) -> None:
     for seq, _, cid, doc in conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq"):  # noqa: S608
         try:
             event = event_from_document(json.loads(doc), f"events row {seq}")
-        except (CommitmentsError, ValueError, RecursionError) as exc:
-            raise StoreError(f"{shown} is corrupted: {exc}") from None
+        except _ROW_DAMAGE as exc:
+            raise StoreError(f"{shown} is corrupted: events row {seq}: {_brief(exc)}") from None
         logs.setdefault(cid, []).append(event)
         last[cid] = seq
     rows = []
@@ -507,6 +527,9 @@ def open_store(
             conn.execute("PRAGMA synchronous=FULL")
         recorder = SQLiteRecorder(conn, shown, workflow, policy, read_only=read_only)
         return Tracker(recorder=recorder, clock=clock)
+    except _DAMAGE as exc:
+        conn.close()
+        raise StoreError(f"{shown!r} cannot be read ({_brief(exc)})") from None
     except BaseException:
         conn.close()
         raise
@@ -528,9 +551,11 @@ def _check_schema(
             raise StoreError(
                 f"{shown!r} is busy: another process holds it locked ({exc}); try again later"
             ) from None
-        raise StoreError(f"{shown!r} cannot be read ({exc})") from None
+        raise StoreError(f"{shown!r} cannot be read ({_brief(exc)})") from None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{shown!r} is not a commitments store ({exc})") from None
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CORRUPT":  # an SQLite file, damaged
+            raise StoreError(f"{shown!r} is corrupted ({_brief(exc)})") from None
+        raise StoreError(f"{shown!r} is not a commitments store ({_brief(exc)})") from None
     if app_id != APPLICATION_ID:
         raise StoreError(
             f"{shown!r} is not a commitments store (no commitments application id); "
@@ -550,12 +575,15 @@ def _check_schema(
         _migrate(conn, shown, version)
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        if "workflow" not in meta:
-            raise StoreError(f"{shown!r} is corrupted: its workflow is missing")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{shown!r} is corrupted: its settings (meta): {_brief(exc)}") from None
+    if "workflow" not in meta:
+        raise StoreError(f"{shown!r} is corrupted: its workflow is missing")
+    try:
         workflow = workflow_from_document(json.loads(meta["workflow"]))
         policy = policy_from_document(json.loads(meta["policy"])) if "policy" in meta else None
-    except (sqlite3.Error, ValueError, TypeError, RecursionError) as exc:
-        raise StoreError(f"{shown!r} is corrupted: {exc}") from None
+    except _ROW_DAMAGE as exc:
+        raise StoreError(f"{shown!r} is corrupted: its settings (meta): {_brief(exc)}") from None
     return workflow, policy
 
 
@@ -573,12 +601,38 @@ def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
             current += 1
             conn.execute(f"PRAGMA user_version={current}")
         conn.execute("COMMIT")
-    except (sqlite3.Error, KeyError, CommitmentsError, ValueError, TypeError) as exc:
-        conn.execute("ROLLBACK")
-        raise StoreError(f"cannot migrate {shown!r}: {exc}") from None
+    except _ROW_DAMAGE as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise StoreError(f"cannot migrate {shown!r}: {_brief(exc)}") from None
 
 
 # -- the recorder ------------------------------------------------------------------------
+
+_R = TypeVar("_R", bound="SQLiteRecorder")
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _guarded(method: Callable[Concatenate[_R, _P], _T]) -> Callable[Concatenate[_R, _P], _T]:
+    """A way into the recorder: on a damaged store, whatever fails raises `StoreError`.
+
+    Every method the tracker calls is one, so nothing a damaged file or row gives (an
+    SQLite error, a value of the wrong type, shape or size met while decoding) leaves
+    the recorder as anything else. Errors of the library itself (a conflict, a duplicate
+    id, a `StoreError` naming the row at fault) pass as raised.
+    """
+
+    @functools.wraps(method)
+    def guarded(self: _R, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except CommitmentsError:
+            raise
+        except _DAMAGE as exc:
+            raise self._damaged(exc) from None
+
+    return guarded
 
 
 class SQLiteRecorder(Recorder):
@@ -620,6 +674,13 @@ class SQLiteRecorder(Recorder):
     def describe(self) -> str:
         return f"store {self.path!r}"
 
+    def _damaged(self, exc: BaseException, where: str = "") -> StoreError:
+        """The one error of a damaged store; `where` names the table or row, when known."""
+        if isinstance(exc, sqlite3.Error) and not where:
+            return StoreError(f"cannot read store {self.path!r}: {_brief(exc)}")
+        at = f"{where}: " if where else ""
+        return StoreError(f"store {self.path!r} is corrupted: {at}{_brief(exc)}")
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -637,8 +698,9 @@ class SQLiteRecorder(Recorder):
         try:
             return self._db.execute(sql, tuple(params)).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
+            raise self._damaged(exc) from None
 
+    @_guarded
     def _newest(self) -> int:
         if self._depth and self._newest_known is not None:
             return self._newest_known  # this transaction's writer is the only one
@@ -718,6 +780,7 @@ class SQLiteRecorder(Recorder):
             self._mark = None
             self._heads = {}
 
+    @_guarded
     def _flush(self) -> None:
         """Write the appended rows held back, in as few statements as possible."""
         events, snapshots = self._pending_events, self._pending_snapshots
@@ -742,6 +805,7 @@ class SQLiteRecorder(Recorder):
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
 
+    @_guarded
     def _check_counts(self) -> None:
         """Refuse the transaction if any commitment it wrote to was changed by another.
 
@@ -765,6 +829,7 @@ class SQLiteRecorder(Recorder):
                         f"{cid} changed in store {self.path!r} since it was read; try again"
                     )
 
+    @_guarded
     def changed(self) -> set[str] | None:
         newest = self._newest()
         if newest == self._seen:
@@ -776,35 +841,54 @@ class SQLiteRecorder(Recorder):
         self._seen = newest
         return {row[0] for row in rows}
 
+    @_guarded
     def _snapshots_fresh(self) -> bool:
         if self._fresh is None:
-            row = self._rows(
+            mark, newest = self._rows(
                 "SELECT (SELECT value FROM meta WHERE key = 'snapshots'), "
                 "(SELECT coalesce(max(seq), 0) FROM events)"
             )[0]
-            self._fresh = row[0] is not None and int(row[0]) == int(row[1])
+            try:
+                self._fresh = mark is not None and int(mark) == int(newest)
+            except _DAMAGE as exc:
+                raise self._damaged(exc, "the meta row 'snapshots'") from None
         return self._fresh
 
     # -- reading -----------------------------------------------------------------------
 
-    def ids(self) -> list[str]:
-        return [row[0] for row in self._rows("SELECT id FROM commitments ORDER BY seq")]
+    def _ids(self, rows: list[Any]) -> list[str]:
+        """The ids in the first column of commitments rows: text, or the table is damaged."""
+        ids = [row[0] for row in rows]
+        for cid in ids:
+            if type(cid) is not str:
+                raise StoreError(
+                    f"store {self.path!r} is corrupted: the commitments table holds an id "
+                    f"{_brief(ValueError(repr(cid)))} that is not text"
+                )
+        return ids
 
+    @_guarded
+    def ids(self) -> list[str]:
+        return self._ids(self._rows("SELECT id FROM commitments ORDER BY seq"))
+
+    @_guarded
     def count(self) -> int:
         return int(self._rows("SELECT count(*) FROM commitments")[0][0])
 
+    @_guarded
     def has(self, commitment_id: str) -> bool:
         return bool(self._rows("SELECT 1 FROM commitments WHERE id = ?", (commitment_id,)))
 
     def _parse(self, seq: int, eid: str, cid: str, doc: str) -> Event:
         try:
             event = event_from_document(json.loads(doc), f"events row {seq}")
-        except (CommitmentsError, ValueError, TypeError, RecursionError) as exc:
-            raise StoreError(f"store {self.path!r} is corrupted: {exc}") from None
+        except _ROW_DAMAGE as exc:
+            raise self._damaged(exc, f"events row {seq}") from None
         if event.id != eid or event.commitment_id != cid:
             raise StoreError(f"store {self.path!r} is corrupted: events row {seq} is inconsistent")
         return event
 
+    @_guarded
     def logs(self, ids: Sequence[str], *, thin: bool = False) -> dict[str, list[Event]]:
         found: dict[str, list[Event]] = {}
         wanted = list(dict.fromkeys(ids))
@@ -820,7 +904,46 @@ class SQLiteRecorder(Recorder):
                 )
                 for row in rows:
                     found.setdefault(row[2], []).append(parse(*row))
+        self._check_listed([cid for cid in wanted if cid not in found])
+        for log in found.values():
+            self._check_parties(log)
         return {cid: found[cid] for cid in wanted if cid in found}
+
+    def _check_parties(self, log: Sequence[Event]) -> None:
+        """Refuse an update naming a party its commitment never had (checks assume none).
+
+        Each event decodes on its own, so this is the one fact across a log that a
+        damaged row can break and the tracker's checks rely on (a log that does not
+        fold is refused by the fold).
+        """
+        first = log[0]
+        if not isinstance(first, Addition):
+            return
+        parties = set(first.commitment.parties)
+        for event in log:
+            if isinstance(event, Amendment):
+                parties.update(event.changes.get("parties", ()))
+        for event in log:
+            party = event.party if isinstance(event, StatusUpdate) else None
+            if party is not None and party not in parties:
+                raise StoreError(
+                    f"store {self.path!r} is corrupted: update {event.id!r} names party "
+                    f"{_brief(ValueError(repr(party)))}, which {event.commitment_id!r} never had"
+                )
+
+    def _check_listed(self, missing: Sequence[str]) -> None:
+        """Refuse ids without events that the commitments table lists (their rows are lost)."""
+        for start in range(0, len(missing), _CHUNK):
+            chunk = missing[start : start + _CHUNK]
+            listed = self._rows(
+                f"SELECT id FROM commitments WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                chunk,
+            )
+            if listed:
+                raise StoreError(
+                    f"store {self.path!r} is corrupted: the commitments table lists "
+                    f"{listed[0][0]!r}, but the events table holds none of its events"
+                )
 
     def _parse_thin(self, *row: Any) -> Event:  # noqa: ANN401 - one value per column
         """An update or retraction from its indexed columns (`_THIN_COLUMNS`); others whole."""
@@ -835,22 +958,26 @@ class SQLiteRecorder(Recorder):
                 )
             if kind == "retraction" and update_id is not None:
                 return Retraction(eid, cid, update_id, moment, _NOT_READ)
-        except (CommitmentsError, ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"store {self.path!r} is corrupted: events row {seq}: {exc}") from None
+        except _ROW_DAMAGE as exc:
+            raise self._damaged(exc, f"events row {seq}") from None
         raise StoreError(f"store {self.path!r} is corrupted: events row {seq} is inconsistent")
 
+    @_guarded
     def log(self) -> list[Event]:
         rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq")  # noqa: S608
         with paused_gc(bulk=len(rows) >= BULK_OBJECTS):
             return [self._parse(*row) for row in rows]
 
+    @_guarded
     def event_count(self) -> int:
         return int(self._rows("SELECT count(*) FROM events")[0][0])
 
+    @_guarded
     def event(self, event_id: str) -> Event | None:
         rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608
         return self._parse(*rows[0]) if rows else None
 
+    @_guarded
     def _last_link(self, cid: str) -> str:
         """The link of the commitment's newest written event."""
         try:
@@ -859,9 +986,10 @@ class SQLiteRecorder(Recorder):
                 (cid,),
             ).fetchone()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
+            raise self._damaged(exc) from None
         return "" if row is None else str(row[0])
 
+    @_guarded
     def taken(self, event_id: str) -> bool:
         # Rows held back for the commit count too; asked without writing them first.
         if event_id in self._pending_ids:
@@ -869,9 +997,10 @@ class SQLiteRecorder(Recorder):
         try:
             found = self._db.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
+            raise self._damaged(exc) from None
         return found is not None
 
+    @_guarded
     def snapshots(self, ids: Sequence[str], *, usable_only: bool = True) -> dict[str, Snapshot]:
         fresh = self._snapshots_fresh()
         found: dict[str, Snapshot] = {}
@@ -882,41 +1011,60 @@ class SQLiteRecorder(Recorder):
             else "s.last_seq < (SELECT max(e.seq) FROM events AS e WHERE e.commitment_id = c.id)"
         )
         usable = "AND NOT s.revised" if usable_only else ""
-        # Writing: read each chain's last link with it, for the appends to follow.
+        # Writing: read each chain's last link with it, for the appends to follow, and its
+        # event count, which the snapshot's version must be (the appends are checked by it).
         head = (
             "(SELECT e.chain FROM events AS e WHERE e.commitment_id = c.id "
             "ORDER BY e.seq DESC LIMIT 1)"
             if self._depth
             else "NULL"
         )
+        count = (
+            "(SELECT count(*) FROM events AS e WHERE e.commitment_id = c.id)"
+            if self._depth
+            else "NULL"
+        )
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             rows = self._rows(
-                f"SELECT c.id, s.commitment, s.state, {stale}, c.seq, {head} "  # noqa: S608
+                f"SELECT c.id, s.commitment, s.state, {stale}, c.seq, {head}, {count} "  # noqa: S608
                 "FROM commitments AS c JOIN snapshots AS s ON s.seq = c.seq "
                 f"WHERE c.id IN ({','.join('?' * len(chunk))}) {usable}",
                 chunk,
             )
-            for cid, doc, text, is_stale, seq, last_link in rows:
+            for cid, doc, text, is_stale, seq, last_link, events in rows:
                 if not is_stale:
                     snap = found[cid] = self._snapshot(cid, doc, text)
                     if self._depth:
+                        if snap.version != events:
+                            raise StoreError(
+                                f"store {self.path!r} is corrupted: the snapshot of {cid!r} "
+                                f"counts {snap.version} events, its log {events}"
+                            )
                         self._docs[cid] = (snap.commitment, doc, seq)
                         if last_link is not None:
                             self._heads.setdefault(cid, last_link)
         return found
 
     def _snapshot(self, cid: str, doc: str, text: str) -> Snapshot:
-        problem = f"store {self.path!r} is corrupted: the snapshot of {cid!r}"
+        where = f"the snapshot of {cid!r}"
         try:
-            commitment = commitment_from_document(json.loads(doc), f"the snapshot of {cid}")
-            snap = Snapshot.from_text(commitment, text)
-        except (CatalogError, ValidationError, ValueError, RecursionError) as exc:
-            raise StoreError(f"{problem}: {exc}") from None
+            commitment = commitment_from_document(json.loads(doc), where)
+            # Its update references are read when first needed: a damaged one names the store.
+            snap = Snapshot.from_text(
+                commitment, text, damaged=lambda problem: self._damaged(ValueError(problem))
+            )
+        except StoreError:
+            raise
+        except _ROW_DAMAGE as exc:
+            raise self._damaged(exc, where) from None
         if commitment.id != cid:
-            raise StoreError(f"{problem}: it names {commitment.id!r}")
+            raise StoreError(
+                f"store {self.path!r} is corrupted: {where}: it names {commitment.id!r}"
+            )
         return snap
 
+    @_guarded
     def candidates(self, selection: Selection) -> list[str] | None:
         if selection.kind == "all" or not self._snapshots_fresh():
             return None
@@ -955,11 +1103,12 @@ class SQLiteRecorder(Recorder):
                 },
             ).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read store {self.path!r}: {exc}") from None
-        return [row[0] for row in rows]
+            raise self._damaged(exc) from None
+        return self._ids(rows)
 
     # -- writing -----------------------------------------------------------------------
 
+    @_guarded
     def append(
         self,
         events: Sequence[Event],
@@ -1023,6 +1172,7 @@ class SQLiteRecorder(Recorder):
         self.append(events, {}, snaps)
         self._flush()
 
+    @_guarded
     def verify(self) -> str:
         """Check the whole store; return its digest, or raise `StoreError` at the first fault.
 
@@ -1044,8 +1194,10 @@ class SQLiteRecorder(Recorder):
                 try:
                     event = event_from_document(json.loads(columns[8]), f"events row {seq}")
                     expected = _event_row(event)
-                except (CommitmentsError, ValueError, TypeError, RecursionError) as exc:
-                    raise StoreError(f"{shown}: {where}: its document is damaged: {exc}") from None
+                except _ROW_DAMAGE as exc:
+                    raise StoreError(
+                        f"{shown}: {where}: its document is damaged: {_brief(exc)}"
+                    ) from None
                 if tuple(columns[:9]) != expected:
                     raise StoreError(f"{shown}: {where}: its columns differ from its document")
                 cid = event.commitment_id
@@ -1086,6 +1238,7 @@ class SQLiteRecorder(Recorder):
                     "`recorder.rebuild_snapshots()` once the log checks out)"
                 )
 
+    @_guarded
     def rebuild_snapshots(self) -> None:
         """Rewrite every snapshot from the log (after rows were written by other tools)."""
         with self.transaction():
