@@ -610,3 +610,13 @@ def test_compliance_tables_show_control_characters():
     table = reports.compliance_table(t.compliance(as_of=D(2025, 6, 1)), by="area")
     assert "x\\x1b[2J\\ny" in table
     assert "\x1b" not in table
+
+
+@pytest.mark.parametrize("key", ["parties", "areas", "restates"])
+def test_a_string_where_a_list_belongs_is_refused(key):
+    """Found while damaging stores (item 11's class): "EU" for parties was read as the
+    two parties E and U."""
+    doc = {"schema_version": 1, "commitments": [
+        {"id": "c", "title": "t", "made_on": "2024-01-01", key: "EU"}]}  # fmt: skip
+    with pytest.raises(cm.CatalogError, match=rf"\$\.commitments\[0\]\.{key}: expected an array"):
+        cm.loads(json.dumps(doc))

@@ -149,8 +149,9 @@ def converter(*, detailed: bool = True) -> cattrs.Converter:
     converter.register_structure_hook(dt.date, _date)
     converter.register_structure_hook(dt.datetime, _datetime)
     converter.register_structure_hook(Status, _status)
-    if not detailed:
-        converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook(converter))
+    converter.register_structure_hook_factory(
+        _is_homogeneous_tuple, _tuple_hook(converter, detailed=detailed)
+    )
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     # Deadline bounds are always written, even when open, so a reader sees the window.
@@ -173,9 +174,15 @@ def _is_homogeneous_tuple(kind: object) -> bool:
 
 
 def _tuple_hook(
-    converter: cattrs.Converter,
+    converter: cattrs.Converter, *, detailed: bool
 ) -> Callable[[object], Callable[[object, object], tuple[object, ...]]]:
-    """A lean `tuple[X, ...]` hook for the fast converter (errors are redone in detail)."""
+    """A `tuple[X, ...]` hook that takes a JSON array only.
+
+    cattrs' own hook takes any iterable, so a string would become a tuple of its
+    characters ("EU" as the parties E and U). The detailed hook also names each bad
+    element's index, as cattrs does.
+    """
+    from cattrs.errors import IterableValidationError, IterableValidationNote  # noqa: PLC0415
 
     def factory(kind: object) -> Callable[[object, object], tuple[object, ...]]:
         element_type = typing.get_args(kind)[0]
@@ -184,7 +191,19 @@ def _tuple_hook(
         def hook(value: object, _: object) -> tuple[object, ...]:
             if type(value) is not list:
                 raise TypeError(f"expected an array, got {_json_type(value)}")
-            return tuple([element(item, element_type) for item in value])
+            if not detailed:
+                return tuple([element(item, element_type) for item in value])
+            items, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    items.append(element(item, element_type))
+                except Exception as exc:  # noqa: BLE001 - gathered, as cattrs does
+                    note = IterableValidationNote(f"@ index {index}", index, element_type)
+                    exc.add_note(note)
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"while structuring {kind!r}", errors, tuple)
+            return tuple(items)
 
         return hook
 
