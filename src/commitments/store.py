@@ -905,8 +905,9 @@ class SQLiteRecorder(Recorder):
                 for row in rows:
                     found.setdefault(row[2], []).append(parse(*row))
         self._check_listed([cid for cid in wanted if cid not in found])
-        for log in found.values():
-            self._check_parties(log)
+        if self._depth:  # only a write's checks look parties up; reads need no walk
+            for log in found.values():
+                self._check_parties(log)
         return {cid: found[cid] for cid in wanted if cid in found}
 
     def _check_parties(self, log: Sequence[Event]) -> None:
