@@ -216,7 +216,7 @@ class TestBadInputIsNamed:
             (lambda: cm.Workflow([("pledged", "fulfilled")]), cm.WorkflowError, "from_pairs"),
             (lambda: cm.Workflow({"pledged": "fulfilled"}), cm.WorkflowError, "collection"),
             (lambda: cm.Tracker("default"), cm.ValidationError, "Workflow"),
-            (lambda: cm.Tracker().assess_all(as_of="2024-02-01"), cm.ValidationError, "date"),
+            (lambda: cm.Tracker().assess_all(as_of="01/02/2024"), cm.ValidationError, "date"),
             (lambda: cm.Tracker()[["a"]], cm.ValidationError, "string"),
         ],
     )

@@ -493,3 +493,36 @@ class TestKnowledgeStates:
         with pytest.raises(cm.CatalogError, match="as known at 2024-06-01") as info:
             cm.from_document(doc)
         assert info.value.path == "$.events[0].status"
+
+
+class TestDatesAsText:
+    """Queries take ISO text for `as_of` and `known_on`, read as the catalog reads dates."""
+
+    def test_text_answers_as_the_date_does(self, tracker):
+        tracker.record("cn-kr-2plus2", "fulfilled", on=dt.date(2024, 6, 18),
+                       recorded_at=dt.datetime(2024, 6, 18, 12, tzinfo=dt.UTC))  # fmt: skip
+        day = dt.date(2024, 7, 1)
+        assert tracker.assess("cn-kr-2plus2", as_of="2024-07-01") == tracker.assess(
+            "cn-kr-2plus2", as_of=day
+        )
+        assert tracker.status("cn-kr-2plus2", as_of="2024-07-01", known_on="2024-06-17") == (
+            "pledged"
+        )
+        noon = "2024-06-18T12:00:00+00:00"
+        assert tracker.status("cn-kr-2plus2", as_of="2024-07-01", known_on=noon) == "fulfilled"
+        assert tracker.overdue(as_of="2024-07-01") == tracker.overdue(as_of=day)
+        assert tracker.assess_all(as_of="2024-07-01", known_on="2024-06-30") == (
+            tracker.assess_all(as_of=day, known_on=dt.date(2024, 6, 30))
+        )
+        assert tracker.assess(
+            "cn-kr-2plus2", as_of="2024-07-01", known_on="2024-06-30"
+        ).known_on == (dt.date(2024, 6, 30))
+
+    @pytest.mark.parametrize("text", ["2024-W27-1", "20240701", "01/07/2024", "2024-7-1", ""])
+    def test_other_spellings_of_a_day_are_refused(self, tracker, text):
+        with pytest.raises(cm.ValidationError, match="YYYY-MM-DD"):
+            tracker.overdue(as_of=text)
+
+    def test_a_known_on_moment_needs_its_offset(self, tracker):
+        with pytest.raises(cm.ValidationError, match="offset"):
+            tracker.overdue(as_of="2024-07-01", known_on="2024-06-30T12:00:00")

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from commitments._bulk import BULK_BYTES, BULK_OBJECTS, paused_gc
+from commitments._dates import iso_date
 from commitments._strict_json import read_json
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
@@ -84,22 +85,6 @@ def _date(value: object, _: object) -> dt.date:
     if day is None:
         raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
     return day
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def iso_date(text: str) -> dt.date | None:
-    """The date `text` states as exactly YYYY-MM-DD, or None (no week dates, no basic form).
-
-    The one reading of dates for catalogs, batch files and the command line.
-    """
-    if not _ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _datetime(value: object, _: object) -> dt.datetime:

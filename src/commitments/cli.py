@@ -24,6 +24,7 @@ import attrs
 
 import commitments as cm
 from commitments._atomic import write_atomically
+from commitments._dates import iso_date
 from commitments._spreadsheet import SafeCsv
 from commitments._strict_json import read_json
 from commitments._terminal import terminal_json, visible
@@ -32,7 +33,6 @@ from commitments.catalog import (
     commitment_document,
     commitment_from_document,
     event_document,
-    iso_date,
 )
 from commitments.events import Amendment, Event, Retraction, StatusUpdate, check_recorder
 from commitments.exceptions import CommitmentsError

@@ -16,6 +16,7 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Self
 
+from commitments._dates import query_day, query_known_on
 from commitments.assessment import (
     Assessment,
     assess_timeline,
@@ -308,12 +309,13 @@ class Tracker:
             )
 
     def events(
-        self, commitment_id: str | None = None, *, known_on: KnownOn = None
+        self, commitment_id: str | None = None, *, known_on: KnownOn | str = None
     ) -> tuple[Event, ...]:
         """Every recorded event (additions, amendments, updates, retractions), recording order.
 
         With `known_on`, only those recorded by then.
         """
+        known_on = query_known_on(known_on)
         cutoff = knowledge_cutoff(known_on)
         with self._reading():
             if commitment_id is None:
@@ -333,15 +335,19 @@ class Tracker:
         return found
 
     def commitment(
-        self, commitment_id: str, *, as_of: dt.date | None = None, known_on: KnownOn = None
+        self,
+        commitment_id: str,
+        *,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
     ) -> Commitment:
         """The commitment as it stood on `as_of`, as known on `known_on`.
 
         Without `as_of`: with every revision. Raises `NotYetKnownError` when it was first
         recorded after `known_on`.
         """
-        if as_of is not None:
-            self._check_day(as_of)
+        known_on = query_known_on(known_on)
+        as_of = None if as_of is None else query_day(as_of)
         cutoff = knowledge_cutoff(known_on)
         with self._reading():
             state = self._state(commitment_id)
@@ -812,14 +818,20 @@ class Tracker:
         check_made(commitment, day)
         return state, commitment, cutoff
 
-    def history(self, commitment_id: str, *, known_on: KnownOn = None) -> tuple[StatusUpdate, ...]:
+    def history(
+        self, commitment_id: str, *, known_on: KnownOn | str = None
+    ) -> tuple[StatusUpdate, ...]:
         """The updates that count, in effect order (retracted ones left out)."""
+        known_on = query_known_on(known_on)
         cutoff = knowledge_cutoff(known_on)
         with self._reading():
             return tuple(self._state(commitment_id).updates_known(cutoff))
 
-    def amendments(self, commitment_id: str, *, known_on: KnownOn = None) -> tuple[Amendment, ...]:
+    def amendments(
+        self, commitment_id: str, *, known_on: KnownOn | str = None
+    ) -> tuple[Amendment, ...]:
         """The amendments that count, in recording order (retracted ones left out)."""
+        known_on = query_known_on(known_on)
         cutoff = knowledge_cutoff(known_on)
         with self._reading():
             return tuple(self._state(commitment_id).amendments_known(cutoff))
@@ -828,15 +840,16 @@ class Tracker:
         self,
         commitment_id: str,
         *,
-        as_of: dt.date | None = None,
-        known_on: KnownOn = None,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
         party: str | None = None,
     ) -> Status:
         """The status on `as_of` (default today, UTC), overall or of one party.
 
         The overall status is after the tracker's policy; a party's is as recorded.
         """
-        day = self._today() if as_of is None else as_of
+        known_on = query_known_on(known_on)
+        day = self._day(as_of)
         state, commitment, cutoff = self._asked(commitment_id, day, known_on)
         timeline = state.timeline_of(commitment, cutoff)
         if party is not None:
@@ -859,21 +872,31 @@ class Tracker:
         return policy_status(timeline, day, due_by(commitment, periods), self.policy)[0]
 
     def occurrences(
-        self, commitment_id: str, *, as_of: dt.date | None = None, known_on: KnownOn = None
+        self,
+        commitment_id: str,
+        *,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
     ) -> tuple[Occurrence, ...]:
         """A recurring commitment's periods up to the one containing `as_of` (default today).
 
         Empty for a commitment without a recurrence; see `commitments.history.occurrences`.
         """
-        day = self._today() if as_of is None else as_of
+        known_on = query_known_on(known_on)
+        day = self._day(as_of)
         state, commitment, cutoff = self._asked(commitment_id, day, known_on)
         return occurrences(commitment, state.timeline_of(commitment, cutoff), day)
 
     def assess(
-        self, commitment_id: str, *, as_of: dt.date | None = None, known_on: KnownOn = None
+        self,
+        commitment_id: str,
+        *,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
     ) -> Assessment:
         """The full assessment of one commitment on `as_of` (default today, UTC)."""
-        day = self._today() if as_of is None else as_of
+        known_on = query_known_on(known_on)
+        day = self._day(as_of)
         state, commitment, cutoff = self._asked(commitment_id, day, known_on)
         return self._assessment(state, commitment, day, known_on, cutoff)
 
@@ -979,8 +1002,8 @@ class Tracker:
         self,
         kind: str,
         *,
-        as_of: dt.date | None = None,
-        known_on: KnownOn = None,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
         within: dt.timedelta | None = None,
     ) -> list[Assessment]:
         """Assessments of the commitments `overdue`, `due` or `fulfilled` select ("all": every one).
@@ -989,6 +1012,7 @@ class Tracker:
         store's snapshots where they serve, so `last_update` may come without its note,
         sources and reason; `assess` reads one commitment whole.
         """
+        known_on = query_known_on(known_on)
         if kind not in {"overdue", "due", "fulfilled", "all"}:
             raise ValidationError(f"kind must be overdue, due, fulfilled or all, got {kind!r}")
         selection = self._selection(kind, as_of, known_on, within)
@@ -1003,12 +1027,11 @@ class Tracker:
     def _selection(
         self,
         kind: str,
-        as_of: dt.date | None,
+        as_of: dt.date | str | None,
         known_on: KnownOn,
         within: dt.timedelta | None = None,
     ) -> Selection:
-        day = self._today() if as_of is None else as_of
-        self._check_day(day)
+        day = self._day(as_of)
         cutoff = knowledge_cutoff(known_on)
         if within is None:
             return Selection(kind, day, cutoff)
@@ -1019,9 +1042,10 @@ class Tracker:
         return Selection("due_within", day, cutoff, end)
 
     def assess_all(
-        self, *, as_of: dt.date | None = None, known_on: KnownOn = None
+        self, *, as_of: dt.date | str | None = None, known_on: KnownOn | str = None
     ) -> list[Assessment]:
         """Assessments of every commitment made on or before `as_of`, as known on `known_on`."""
+        known_on = query_known_on(known_on)
         selection = self._selection("all", as_of, known_on)
         with self._reading():
             ids = self._recorder.ids()
@@ -1056,13 +1080,13 @@ class Tracker:
     def compliance(
         self,
         *,
-        as_of: dt.date | None = None,
-        known_on: KnownOn = None,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
         scoring: Scoring | None = None,
     ) -> ComplianceReport:
         """Compliance scores on `as_of` (default today, UTC); see `commitments.compliance`."""
-        day = self._today() if as_of is None else as_of
-        self._check_day(day)
+        known_on = query_known_on(known_on)
+        day = self._day(as_of)
         return score_assessments(
             self.assess_all(as_of=day, known_on=known_on),
             as_of=day,
@@ -1071,19 +1095,20 @@ class Tracker:
         )
 
     def overdue(
-        self, *, as_of: dt.date | None = None, known_on: KnownOn = None
+        self, *, as_of: dt.date | str | None = None, known_on: KnownOn | str = None
     ) -> list[Commitment]:
         """Commitments open on `as_of` whose latest deadline date has passed.
 
         Each as it stood on `as_of`, as known on `known_on`, in the order added.
         """
+        known_on = query_known_on(known_on)
         return self._select(self._selection("overdue", as_of, known_on))
 
     def due(
         self,
         *,
-        as_of: dt.date | None = None,
-        known_on: KnownOn = None,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
         within: dt.timedelta | None = None,
     ) -> list[Commitment]:
         """Commitments open on `as_of` that are due.
@@ -1092,21 +1117,22 @@ class Tracker:
         whose latest deadline date falls in `[as_of, as_of + within]`, both inclusive;
         for a recurring commitment, the end of its current period, not yet met.
         """
+        known_on = query_known_on(known_on)
         return self._select(self._selection("due", as_of, known_on, within))
 
     def fulfilled(
-        self, *, as_of: dt.date | None = None, known_on: KnownOn = None
+        self, *, as_of: dt.date | str | None = None, known_on: KnownOn | str = None
     ) -> list[Commitment]:
         """Commitments whose status on `as_of` is `fulfilled` (on time or late).
 
         A recurring commitment never is: its `fulfilled` updates mark occurrences.
         """
+        known_on = query_known_on(known_on)
         return self._select(self._selection("fulfilled", as_of, known_on))
 
     def _today(self) -> dt.date:
         return self._clock().astimezone(dt.UTC).date()
 
-    @staticmethod
-    def _check_day(day: object) -> None:
-        if type(day) is not dt.date:
-            raise ValidationError(f"as_of must be a calendar date (datetime.date), got {day!r}")
+    def _day(self, as_of: dt.date | str | None) -> dt.date:
+        """The day a question is asked about: `as_of`, or today (UTC) when None."""
+        return self._today() if as_of is None else query_day(as_of)

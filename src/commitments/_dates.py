@@ -1,0 +1,61 @@
+"""Dates given as text: the one reading of YYYY-MM-DD, and the days questions are asked on.
+
+Catalogs, batch files, the command line and queries all read a date as exactly
+YYYY-MM-DD (no week dates, no basic form), so one spelling means one day everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from commitments.exceptions import ValidationError
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The date `text` states as exactly YYYY-MM-DD, or None."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def query_day(value: object, name: str = "as_of") -> dt.date:
+    """A question's day: a `datetime.date`, or its YYYY-MM-DD text."""
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, str):
+        day = iso_date(value)
+        if day is not None:
+            return day
+        raise ValidationError(f"{name} {value!r} is not a date written YYYY-MM-DD")
+    raise ValidationError(
+        f"{name} must be a calendar date (datetime.date) or YYYY-MM-DD text, got {value!r}"
+    )
+
+
+def query_known_on(value: dt.date | dt.datetime | str | None) -> dt.date | dt.datetime | None:
+    """A `known_on`: None, a date, an aware datetime, or either as ISO text.
+
+    Text is YYYY-MM-DD (the whole UTC day) or an ISO date-time with its offset; other
+    values pass through to the checks that name what is allowed.
+    """
+    if not isinstance(value, str):
+        return value  # checked where the cutoff is made
+    day = iso_date(value)
+    if day is not None:
+        return day
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise ValidationError(
+            f"known_on {value!r} is neither a date YYYY-MM-DD nor an ISO date-time with "
+            "an offset, such as 2025-01-31T12:00:00+00:00"
+        )
+    return moment
