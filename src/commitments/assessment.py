@@ -91,6 +91,12 @@ class Assessment:
         """The deadline in force on `as_of`."""
         return self.commitment.deadline
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the assessment as a small table."""
+        from commitments._notebook import assessment_html  # noqa: PLC0415 - only notebooks
+
+        return assessment_html(self)
+
     def __repr__(self) -> str:
         flags = [f for f in ("overdue", "due") if getattr(self, f)]
         if self.late_by:

@@ -128,6 +128,11 @@ class Score:
             return None
         return (average - self.low) / (self.high - self.low) * 100
 
+    def __repr__(self) -> str:
+        percent = self.percent
+        shown = "n/a" if percent is None else f"{format_number(percent, 1)}%"
+        return f"<Score {format_number(self.average)} ({shown}) over {self.count}>"
+
 
 @attrs.frozen
 class Cell:
@@ -182,6 +187,20 @@ class ComplianceReport:
     def change_since(self, earlier: ComplianceReport) -> ComplianceChange:
         """How scores moved from `earlier` (say an interim report) to this one."""
         return compare(earlier, self)
+
+    def __repr__(self) -> str:
+        known = "" if self.known_on is None else f" known on {self.known_on}"
+        return (
+            f"<ComplianceReport on {self.as_of}{known}, scoring {self.scoring.name!r}: "
+            f"{format_number(self.overall.average)} over {self.overall.count} "
+            f"(commitment, party) pairs, {len(self.by_party)} parties>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: scores by party, then overall."""
+        from commitments._notebook import compliance_html  # noqa: PLC0415 - only notebooks
+
+        return compliance_html(self)
 
 
 def _scored_status(assessment: Assessment, status: Status) -> Status:

@@ -284,6 +284,12 @@ class Tracker:
     def __iter__(self) -> Iterator[Commitment]:
         return iter(self.commitments)
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the first commitments, assessed today, as a table."""
+        from commitments._notebook import tracker_html  # noqa: PLC0415 - only notebooks
+
+        return tracker_html(self)
+
     def __repr__(self) -> str:
         where = "" if isinstance(self._recorder, MemoryRecorder) else self._recorder.describe()
         with self._reading():
