@@ -36,6 +36,7 @@ from commitments.catalog import (
 )
 from commitments.events import Amendment, Event, Retraction, StatusUpdate, check_recorder
 from commitments.exceptions import CommitmentsError
+from commitments.records import record_of
 from commitments.tracker import UNCHANGED, Tracker
 
 ENV_STORE = "COMMITMENTS_STORE"
@@ -231,29 +232,12 @@ def _read_tracker(args: argparse.Namespace, ctx: Context) -> Iterator[Tracker]:
 # -- output --------------------------------------------------------------------------
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def _row(a: Assessment) -> dict[str, Any]:
-    deadline = a.commitment.deadline
-    recurrence = a.commitment.recurrence
-    last = a.last_update
+    """The listing's columns of the assessment's record, dates as ISO text."""
+    record = record_of(a)
     return {
-        "id": a.commitment.id,
-        "title": a.commitment.title,
-        "status": a.status.value,
-        "deadline": None if deadline is None else deadline.text,
-        "deadline_earliest": None if deadline is None else _iso(deadline.earliest),
-        "deadline_latest": None if deadline is None else _iso(deadline.latest),
-        "overdue": a.overdue,
-        "due": a.due,
-        "fulfilled_on": _iso(a.fulfilled_on),
-        "late_by": a.late_by,
-        "last_update_id": None if last is None else last.id,
-        "last_update_on": None if last is None else last.on.isoformat(),
-        "recurrence": None if recurrence is None else recurrence.text,
-        "missed_periods": a.missed_periods,
+        key: value.isoformat() if isinstance(value, dt.date) else value
+        for key, value in ((key, record[key]) for key in COLUMNS)
     }
 
 

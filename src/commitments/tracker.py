@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Self
+from typing import Any, Self
 
 from commitments._dates import query_day, query_known_on
 from commitments.assessment import (
@@ -41,6 +41,7 @@ from commitments.events import (
 from commitments.exceptions import (
     CommitmentsError,
     DuplicateError,
+    MissingExtraError,
     NotYetKnownError,
     StoreError,
     UnknownCommitmentError,
@@ -69,6 +70,7 @@ from commitments.projection import (
     start,
 )
 from commitments.recorder import MemoryRecorder, Nesting, Recorder, Selection
+from commitments.records import COLUMNS, PARTY_COLUMNS, record_of
 from commitments.recurrence import Occurrence, Recurrence
 from commitments.snapshot import Snapshot, snapshot
 from commitments.source import Source
@@ -1061,6 +1063,55 @@ class Tracker:
                 )
                 for view, commitment, timeline in self._selected_full(ids, selection)
             ]
+
+    def to_records(
+        self,
+        *,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
+        per_party: bool = False,
+    ) -> list[dict[str, Any]]:
+        """`assess_all` as plain dicts keyed by `records.COLUMNS`, for notebooks and pivots.
+
+        With `per_party`, one row per commitment and party (a commitment without parties
+        gives one, with party None), adding `party` and that party's `party_status`.
+        """
+        assessments = self.assess_all(as_of=as_of, known_on=known_on)
+        rows = [record_of(a) for a in assessments]
+        if not per_party:
+            return rows
+        split = []
+        for a, row in zip(assessments, rows, strict=True):
+            for party in a.commitment.parties or (None,):
+                status = (
+                    a.status
+                    if party is None
+                    else self.status(
+                        a.commitment_id, as_of=a.as_of, known_on=a.known_on, party=party
+                    )
+                )
+                split.append({**row, "party": party, "party_status": status.value})
+        return split
+
+    def to_dataframe(
+        self,
+        *,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
+        per_party: bool = False,
+    ) -> Any:  # noqa: ANN401 - a pandas DataFrame; pandas is an optional extra
+        """`to_records` as a pandas DataFrame, one column per key (the `pandas` extra)."""
+        try:
+            import pandas as pd  # noqa: PLC0415 - optional extra, imported on use only
+        except ImportError:
+            raise MissingExtraError(
+                "to_dataframe needs the optional 'pandas' package; install it with "
+                "pip install 'commitments[pandas]'"
+            ) from None
+        rows = self.to_records(as_of=as_of, known_on=known_on, per_party=per_party)
+        return pd.DataFrame.from_records(
+            rows, columns=list(PARTY_COLUMNS if per_party else COLUMNS)
+        )
 
     def _selected_full(
         self, ids: Sequence[str], selection: Selection
