@@ -36,29 +36,14 @@ from commitments.catalog import (
 )
 from commitments.events import Amendment, Event, Retraction, StatusUpdate, check_recorder
 from commitments.exceptions import CommitmentsError
-from commitments.records import record_of
+from commitments.records import LISTING_COLUMNS, record_of
 from commitments.tracker import UNCHANGED, Tracker
 
 ENV_STORE = "COMMITMENTS_STORE"
 ENV_USER = "COMMITMENTS_USER"
 FORMATS = ("table", "json", "csv")
 #: Columns of every commitment listing, in JSON key order and CSV column order.
-COLUMNS = (
-    "id",
-    "title",
-    "status",
-    "deadline",
-    "deadline_earliest",
-    "deadline_latest",
-    "overdue",
-    "due",
-    "fulfilled_on",
-    "late_by",
-    "last_update_id",
-    "last_update_on",
-    "recurrence",
-    "missed_periods",
-)
+COLUMNS = LISTING_COLUMNS
 BATCH_FIELDS = frozenset(
     {
         "recorded_by",

@@ -12,7 +12,7 @@ from typing import Any
 
 from commitments.assessment import Assessment
 
-COLUMNS = (
+LISTING_COLUMNS = (
     "id",
     "title",
     "status",
@@ -27,13 +27,10 @@ COLUMNS = (
     "last_update_on",
     "recurrence",
     "missed_periods",
-    "parties",
-    "areas",
-    "occasion",
-    "made_on",
-    "as_of",
-    "known_on",
 )
+"""The columns of the command line's listings (`status`, `overdue`, ... as CSV or JSON)."""
+
+COLUMNS = (*LISTING_COLUMNS, "parties", "areas", "occasion", "made_on", "as_of", "known_on")
 """The keys of a record, in order; a per-party record adds `party` and `party_status`."""
 
 PARTY_COLUMNS = (*COLUMNS, "party", "party_status")
