@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -567,3 +568,31 @@ def test_verify_catalog_checks_the_digest_it_carries(tmp_path):
     code, _, err = run("verify", "--catalog", str(bare))
     assert code == 1
     assert "carries no digest" in err
+
+
+def _columns(text: str) -> int:
+    """Terminal columns, counted independently of the code under test."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def test_tables_align_by_display_width(tmp_path):
+    """Titles, deadlines and areas in Chinese, Japanese or Korean take two columns a
+    character: columns after them stay aligned."""
+    db = str(tmp_path / "t.db")
+    at = dt.datetime(2024, 5, 27, tzinfo=dt.UTC)
+    with cm.create_store(db) as t:
+        for cid, deadline, area in (
+            ("a", "2024年6月中旬", "外交"),
+            ("b", "by 2024-06-30", "trade"),
+        ):
+            t.add(cm.Commitment(id=cid, title="t", made_on=dt.date(2024, 5, 26), areas=(area,),
+                                parties=("CN",), deadline=cm.Deadline.window(
+                                    dt.date(2024, 6, 11), dt.date(2024, 6, 30), deadline)),
+                  recorded_at=at)  # fmt: skip
+    _, out, _ = run("status", "--store", db, "--as-of", "2024-07-01")
+    header, *rows = out.splitlines()
+    flags = header.index("FLAGS")
+    assert [_columns(row[: row.index("OVERDUE")]) for row in rows] == [flags, flags]
+    _, out, _ = run("compliance", "--by", "area", "--store", db, "--as-of", "2024-07-01")
+    lines = [line for line in out.splitlines() if line.startswith(("外交", "trade", "All"))]
+    assert len({_columns(line) for line in lines}) == 1  # right-aligned numbers end together

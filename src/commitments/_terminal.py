@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 # Control characters (C0, DEL, C1), line and paragraph separators and bidirectional
 # controls, shown as escapes: a terminal would act on them, a newline would forge a
 # table row, and a bidirectional override would reorder what follows it.
@@ -31,3 +33,23 @@ def terminal_json(text: str) -> str:
     spelled, never what they hold.
     """
     return text.translate(_JSON_ESCAPES)
+
+
+def width(text: str) -> int:
+    """Columns `text` takes on a terminal: two for a wide (East Asian) character."""
+    columns = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue  # drawn over the character before it
+        columns += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return columns
+
+
+def ljust(text: str, columns: int) -> str:
+    """`text` padded on the right to `columns` terminal columns."""
+    return text + " " * (columns - width(text))
+
+
+def rjust(text: str, columns: int) -> str:
+    """`text` padded on the left to `columns` terminal columns."""
+    return " " * (columns - width(text)) + text

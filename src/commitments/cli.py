@@ -27,7 +27,7 @@ from commitments._atomic import write_atomically
 from commitments._dates import iso_date
 from commitments._spreadsheet import SafeCsv
 from commitments._strict_json import read_json
-from commitments._terminal import terminal_json, visible
+from commitments._terminal import ljust, terminal_json, visible, width
 from commitments.assessment import Assessment
 from commitments.catalog import (
     commitment_document,
@@ -257,9 +257,9 @@ def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
         )
         for r in rows
     ]
-    widths = [max(len(h), *(len(str(t[i])) for t in table)) for i, h in enumerate(headers[:-1])]
+    widths = [max(width(h), *(width(str(t[i])) for t in table)) for i, h in enumerate(headers[:-1])]
     for line in (headers, *table):
-        cells = [str(v).ljust(w) for v, w in zip(line[:-1], widths, strict=True)]
+        cells = [ljust(str(v), w) for v, w in zip(line[:-1], widths, strict=True)]
         ctx.out.write("  ".join([*cells, str(line[-1])]).rstrip() + "\n")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commitments._terminal import visible
+from commitments._terminal import ljust, rjust, visible, width
 from commitments.compliance import ComplianceReport, Score, format_number
 from commitments.exceptions import ValidationError
 
@@ -35,11 +35,11 @@ def compliance_table(report: ComplianceReport, *, by: str = "party", digits: int
     rows = [(by.capitalize(), "Average", "Percent", "Assessed")]
     rows += [_row(name, score, digits) for name, score in groups[by].items()]
     rows.append(_row("All", report.overall, digits))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    widths = [max(width(r[i]) for r in rows) for i in range(4)]
     lines = []
     for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        cells = [ljust(row[0], widths[0])] + [
+            rjust(c, w) for c, w in zip(row[1:], widths[1:], strict=True)
         ]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
