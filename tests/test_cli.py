@@ -596,3 +596,18 @@ def test_tables_align_by_display_width(tmp_path):
     _, out, _ = run("compliance", "--by", "area", "--store", db, "--as-of", "2024-07-01")
     lines = [line for line in out.splitlines() if line.startswith(("外交", "trade", "All"))]
     assert len({_columns(line) for line in lines}) == 1  # right-aligned numbers end together
+
+
+def test_a_late_fulfilment_shows_how_late(tmp_path):
+    """The FLAGS cell counts the days from the deadline in force to the fulfilment."""
+    db = str(tmp_path / "t.db")
+    at = dt.datetime(2024, 5, 27, tzinfo=dt.UTC)
+    with cm.create_store(db) as t:
+        made = dt.date(2024, 5, 26)
+        early_june = cm.Deadline.parse("in early June", made_on=made)
+        t.add(cm.Commitment(id="talks", title="Resume talks", made_on=made, deadline=early_june),
+              recorded_at=at)  # fmt: skip
+        t.record("talks", "fulfilled", on=dt.date(2025, 1, 15),
+                 recorded_at=dt.datetime(2025, 1, 16, tzinfo=dt.UTC))  # fmt: skip
+    _, out, _ = run("status", "--store", db, "--as-of", "2025-02-01")
+    assert "219d late" in out.splitlines()[1]
