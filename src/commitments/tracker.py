@@ -1083,13 +1083,7 @@ class Tracker:
         split = []
         for a, row in zip(assessments, rows, strict=True):
             for party in a.commitment.parties or (None,):
-                status = (
-                    a.status
-                    if party is None
-                    else self.status(
-                        a.commitment_id, as_of=a.as_of, known_on=a.known_on, party=party
-                    )
-                )
+                status = a.status if party is None else a.party_statuses[party]
                 split.append({**row, "party": party, "party_status": status.value})
         return split
 
