@@ -80,3 +80,13 @@ def test_a_compliance_report_lists_its_parties_then_all():
     report = tracker(2).compliance(as_of=dt.date(2024, 7, 1))
     cells = parsed(report._repr_html_()).text
     assert [c for c in cells if c in ("CN", "KR", "All")] == ["CN", "KR", "All"]
+
+
+def test_an_assessment_names_its_flags():
+    t = tracker(1)
+    assert t.assess("c0", as_of="2024-06-15").flags == ("due",)
+    assert t.assess("c0", as_of="2024-07-01").flags == ("overdue",)
+    t.record("c0", "fulfilled", on=dt.date(2024, 7, 3), recorded_at=NOW)
+    done = t.assess("c0", as_of="2024-07-10")
+    assert done.flags == ("3 days late",)  # the deadline was 30 June
+    assert repr(done).endswith(": fulfilled, 3 days late>")

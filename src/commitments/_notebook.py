@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from commitments.compliance import format_number
+from commitments.compliance import format_number, format_percent
 from commitments.exceptions import NotYetMadeError
 
 if TYPE_CHECKING:
@@ -31,10 +31,7 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[object]], caption: str) 
 
 
 def _flags(a: Assessment) -> str:
-    flags = [f for f in ("overdue", "due") if getattr(a, f)]
-    if a.late_by:
-        flags.append(f"{a.late_by} days late")
-    return ", ".join(flags)
+    return ", ".join(a.flags)
 
 
 def _deadline(a: Assessment) -> str:
@@ -84,13 +81,7 @@ def assessment_html(a: Assessment) -> str:
 
 
 def _score_row(name: str, score: Score) -> tuple[str, str, str, str]:
-    percent = score.percent
-    return (
-        name,
-        format_number(score.average),
-        "n/a" if percent is None else f"{format_number(percent, 1)}%",
-        str(score.count),
-    )
+    return (name, format_number(score.average), format_percent(score.percent), str(score.count))
 
 
 def compliance_html(report: ComplianceReport) -> str:

@@ -97,10 +97,14 @@ class Assessment:
 
         return assessment_html(self)
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """What stands out, in words: "overdue", "due", "N days late"."""
+        late = (f"{self.late_by} days late",) if self.late_by else ()
+        return (*(f for f in ("overdue", "due") if getattr(self, f)), *late)
+
     def __repr__(self) -> str:
-        flags = [f for f in ("overdue", "due") if getattr(self, f)]
-        if self.late_by:
-            flags.append(f"{self.late_by} days late")
+        flags = self.flags
         shown = f"{self.status.value}{' (by policy)' if self.by_policy else ''}"
         extra = f", {', '.join(flags)}" if flags else ""
         known = "" if self.known_on is None else f" known on {self.known_on}"

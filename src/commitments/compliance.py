@@ -129,9 +129,10 @@ class Score:
         return (average - self.low) / (self.high - self.low) * 100
 
     def __repr__(self) -> str:
-        percent = self.percent
-        shown = "n/a" if percent is None else f"{format_number(percent, 1)}%"
-        return f"<Score {format_number(self.average)} ({shown}) over {self.count}>"
+        return (
+            f"<Score {format_number(self.average)} ({format_percent(self.percent)}) "
+            f"over {self.count}>"
+        )
 
 
 @attrs.frozen
@@ -322,3 +323,8 @@ def format_number(value: Fraction | None, digits: int = 2) -> str:
     if value is None:
         return "n/a"
     return f"{float(rounded(value, digits)):.{digits}f}"
+
+
+def format_percent(value: Fraction | None) -> str:
+    """A percentage for display, one decimal and a % sign; "n/a" for None."""
+    return "n/a" if value is None else f"{format_number(value, 1)}%"

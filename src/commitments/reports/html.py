@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from html import escape
 
 from commitments.assessment import Assessment
-from commitments.compliance import Score, Scoring, format_number
+from commitments.compliance import Score, Scoring, format_number, format_percent
 from commitments.events import StatusUpdate
 from commitments.reports._summary import (
     DEFAULT_RECENT_DAYS,
@@ -266,12 +266,11 @@ def _table_section(summary: Summary, label: _Label) -> str:
 
 
 def _score_row(name: str, score: Score, key: str) -> str:
-    percent = score.percent
-    shown = "n/a" if percent is None else f"{format_number(percent, 1)}%"
     return (
         f'<tr data-party="{_e(key)}"><td>{_e(name)}</td>'
         f'<td class="num">{format_number(score.average)}</td>'
-        f'<td class="num">{shown}</td><td class="num">{score.count}</td></tr>'
+        f'<td class="num">{format_percent(score.percent)}</td>'
+        f'<td class="num">{score.count}</td></tr>'
     )
 
 

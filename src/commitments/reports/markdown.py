@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from commitments.assessment import Assessment
-from commitments.compliance import Score, Scoring, format_number
+from commitments.compliance import Score, Scoring, format_number, format_percent
 from commitments.reports._summary import (
     DEFAULT_RECENT_DAYS,
     Summary,
@@ -103,9 +103,8 @@ def _list(heading: str, items: tuple[Assessment, ...], label: _Label) -> list[st
 
 
 def _score_row(name: str, score: Score) -> str:
-    percent = score.percent
-    shown = "n/a" if percent is None else f"{format_number(percent, 1)}%"
-    return f"| {name} | {format_number(score.average)} | {shown} | {score.count} |"
+    percent = format_percent(score.percent)
+    return f"| {name} | {format_number(score.average)} | {percent} | {score.count} |"
 
 
 def _compliance(summary: Summary) -> list[str]:

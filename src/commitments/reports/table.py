@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from commitments._terminal import ljust, rjust, visible, width
-from commitments.compliance import ComplianceReport, Score, format_number
+from commitments.compliance import ComplianceReport, Score, format_number, format_percent
 from commitments.exceptions import ValidationError
 
 
 def _row(name: str, score: Score, digits: int) -> tuple[str, str, str, str]:
-    percent = score.percent
     return (
         visible(name),
         format_number(score.average, digits),
-        "n/a" if percent is None else f"{format_number(percent, 1)}%",
+        format_percent(score.percent),
         str(score.count),
     )
 
