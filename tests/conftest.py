@@ -12,6 +12,8 @@ import commitments as cm
 from commitments.testing import TickingClock
 from store_support import sample_tracker
 
+pytest_plugins = ["postgres_support"]  # its fixtures: databases, pg_url
+
 # `HYPOTHESIS_PROFILE=thorough pytest` runs every property with 1000 examples.
 settings.register_profile("thorough", max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

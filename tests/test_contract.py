@@ -1,13 +1,15 @@
-"""The tracker contract, run against every recorder: memory and SQLite."""
+"""The tracker contract, run against every recorder: memory, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import commitments as cm
 from contract import TrackerContract
+from postgres_support import Databases
 
 
 class TestMemoryTracker(TrackerContract):
@@ -39,3 +41,29 @@ class TestSQLiteTracker(TrackerContract):
         yield
         for tracker in self.opened:
             tracker.close()
+
+
+class TestPostgresTracker(TrackerContract):
+    @pytest.fixture(autouse=True)
+    def _server(self, databases: Databases) -> Iterator[None]:
+        self.databases = databases
+        self.opened: list[cm.Tracker] = []
+        self.urls: dict[int, str] = {}
+        yield
+        for tracker in self.opened:
+            tracker.close()
+
+    def make_tracker(self, workflow: cm.Workflow | None = None) -> cm.Tracker:
+        url = self.databases.new()
+        tracker = cm.create_store(url, workflow=workflow)
+        self.opened.append(tracker)
+        self.urls[id(tracker)] = url
+        return tracker
+
+    def reopen(self, tracker: cm.Tracker) -> cm.Tracker:
+        url = self.urls[id(tracker)]
+        tracker.close()
+        again = cm.open_store(url)
+        self.opened.append(again)
+        self.urls[id(again)] = url
+        return again

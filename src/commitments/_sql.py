@@ -694,8 +694,8 @@ class SQLRecorder(Recorder):
         # Known on a past moment, what was closed later may have been open then, and an
         # amended commitment may have read otherwise: only unamended dates filter.
         known = selection.cutoff is not None
-        open_then = "1" if known else "(s.closed_from IS NULL OR s.closed_from > :ord)"
-        changed = "s.amended" if known else "s.revised"
+        open_then = "1 = 1" if known else "(s.closed_from IS NULL OR s.closed_from > :ord)"
+        changed = "s.amended <> 0" if known else "s.revised <> 0"
         since = "AND s.known_from < :cutoff" if known else ""
         if selection.kind == "overdue":
             test = f"s.deadline_latest < :day AND {open_then}"
@@ -714,8 +714,8 @@ class SQLRecorder(Recorder):
         try:
             rows = self._db.execute(
                 "SELECT c.id FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "  # noqa: S608
-                f"WHERE s.seq IS NULL OR (({changed} "
-                f"OR (s.made_on <= :day AND (s.recurring OR ({test})))) {since}) ORDER BY c.seq",
+                f"WHERE s.seq IS NULL OR (({changed} OR (s.made_on <= :day AND "
+                f"(s.recurring <> 0 OR ({test})))) {since}) ORDER BY c.seq",
                 {
                     "day": day,
                     "ord": ordinal,

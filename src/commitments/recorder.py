@@ -69,6 +69,8 @@ class Recorder(abc.ABC):
     policy: DeadlinePolicy | None
     #: Whether `append` keeps the snapshots it is given (the tracker computes them only then).
     keeps_snapshots: bool = False
+    #: Who records an event that names nobody (a server store: the database role).
+    recorded_by: str | None = None
 
     @abc.abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:

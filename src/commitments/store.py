@@ -45,6 +45,7 @@ from commitments.catalog import (
 )
 from commitments.exceptions import StoreError
 from commitments.policy import DeadlinePolicy
+from commitments.postgres import create_postgres_store, is_postgres_url, open_postgres_store
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
@@ -263,9 +264,13 @@ def create_store(
     *,
     workflow: Workflow | None = None,
     policy: DeadlinePolicy | None = None,
-    clock: Clock = utc_now,
+    clock: Clock | None = None,
 ) -> Tracker:
     """Create a new store at `path`, empty or holding `tracker`'s log; open it.
+
+    `path` is a file (SQLite) or a `postgresql://` URL (the `postgres` extra; the store's
+    tables go into that database). `clock` defaults to this machine's for a file and to
+    the server's for PostgreSQL.
 
     An empty store takes `workflow` and `policy` (defaults: the default workflow,
     `KeepOpen`); a store made from `tracker` takes the tracker's. Refuses
@@ -273,6 +278,8 @@ def create_store(
     is built under a temporary name beside `path` and linked into place only when
     complete: a process killed meanwhile leaves `path` free.
     """
+    if isinstance(path, str) and is_postgres_url(path):
+        return create_postgres_store(path, tracker, workflow=workflow, policy=policy, clock=clock)
     target = Path(path)
     shown = os.fspath(path)
     if tracker is not None:
@@ -348,7 +355,7 @@ def open_store(
     *,
     lazy: bool = True,  # noqa: ARG001 - kept for callers of earlier versions
     details: bool = True,  # noqa: ARG001 - kept for callers of earlier versions
-    clock: Clock = utc_now,
+    clock: Clock | None = None,
 ) -> Tracker:
     """Open an existing store as a tracker (use it as a context manager to close it).
 
@@ -357,7 +364,10 @@ def open_store(
     every collection-wide answer is for the whole store. `lazy` and `details` are
     accepted for callers of earlier versions and change nothing. A file that is not a
     store, is corrupted or has a newer schema raises `StoreError` and is not modified.
+    A `postgresql://` URL opens a PostgreSQL store (see `create_store`).
     """
+    if isinstance(path, str) and is_postgres_url(path):
+        return open_postgres_store(path, clock=clock)
     target = Path(path)
     shown = os.fspath(path)
     if not shown:
@@ -376,7 +386,7 @@ def open_store(
         if not read_only:
             conn.execute("PRAGMA synchronous=FULL")
         recorder = SQLiteRecorder(conn, shown, workflow, policy, read_only=read_only)
-        return Tracker(recorder=recorder, clock=clock)
+        return Tracker(recorder=recorder, clock=utc_now if clock is None else clock)
     except _DAMAGE as exc:
         conn.close()
         raise StoreError(f"{shown!r} cannot be read ({brief(exc)})") from None

@@ -460,7 +460,7 @@ class Tracker:
                     id=self._new_id(cid, addition_id, first=0),
                     commitment=commitment,
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
-                    recorded_by=recorded_by,
+                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(f"cannot add {cid}: {exc}") from None
@@ -521,7 +521,7 @@ class Tracker:
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
                     on=on,
                     sources=_sources(None, () if source is None else source),
-                    recorded_by=recorded_by,
+                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(f"cannot amend {commitment_id}: {exc}") from None
@@ -571,7 +571,7 @@ class Tracker:
                     sources=_sources(source, sources),
                     reason=reason,
                     progress=progress,
-                    recorded_by=recorded_by,
+                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(
@@ -644,7 +644,7 @@ class Tracker:
                     update_id=target.id,
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
                     reason=reason,
-                    recorded_by=recorded_by,
+                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(f"cannot retract {target.id}: {exc}") from None
