@@ -61,10 +61,10 @@ from commitments.versions import Versions
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
 if typing.TYPE_CHECKING:
-    from commitments.store import StoreTracker, create_store, open_store
+    from commitments.store import StoreTracker, copy_store, create_store, open_store
 
-# The SQLite store is imported on first use, so `import commitments` stays light.
-_LAZY_STORE = frozenset({"StoreTracker", "create_store", "open_store"})
+# The stores are imported on first use, so `import commitments` stays light.
+_LAZY_STORE = frozenset({"StoreTracker", "copy_store", "create_store", "open_store"})
 
 
 def __getattr__(name: str) -> typing.Any:  # noqa: ANN401 - lazily imported objects of any type
@@ -136,6 +136,7 @@ __all__ = [
     "__version__",
     "assess",
     "combine",
+    "copy_store",
     "create_store",
     "dump",
     "dumps",

@@ -174,13 +174,20 @@ def _by_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by",
         metavar="NAME",
-        help=f"who records this (default: ${ENV_USER}, else the login name)",
+        help=f"who records this (default: ${ENV_USER}, else the login name; on a "
+        "PostgreSQL store, the database role)",
     )
 
 
 def _recorded_by(args: argparse.Namespace, ctx: Context) -> str | None:
-    """Who records a write: --by, else $COMMITMENTS_USER, else the login name, else nobody."""
+    """Who records a write: --by, else $COMMITMENTS_USER, else the login name, else nobody.
+
+    On a PostgreSQL store the database role stands in for the login name (the store
+    fills it in), so a team's log names who signed in, not each laptop's account.
+    """
     name: str | None = getattr(args, "by", None) or ctx.environ.get(ENV_USER) or None
+    if name is None and _is_server(_store_path(args, ctx)):
+        return None
     if name is None:
         import getpass  # noqa: PLC0415 - only writes need it
 
@@ -195,6 +202,19 @@ def _recorded_by(args: argparse.Namespace, ctx: Context) -> str | None:
     except CommitmentsError as exc:
         raise UsageError(str(exc)) from None
     return name
+
+
+def _is_server(store: str | None) -> bool:
+    from commitments.postgres import is_postgres_url  # noqa: PLC0415
+
+    return store is not None and is_postgres_url(store)
+
+
+def _shown(store: str) -> str:
+    """A store's location for output: a URL without its password."""
+    from commitments.postgres import is_postgres_url, shown_url  # noqa: PLC0415
+
+    return shown_url(store) if is_postgres_url(store) else store
 
 
 def _seed() -> Tracker:
@@ -812,7 +832,8 @@ def _run_init(args: argparse.Namespace, ctx: Context) -> int:
     tracker = _seed() if args.seed else (cm.load(args.catalog) if args.catalog else None)
     with create_store(path, tracker) as store:
         ctx.out.write(
-            f"created store {path} with {len(store)} commitments and {len(store.events())} events\n"
+            f"created store {_shown(path)} with {len(store)} commitments and "
+            f"{len(store.events())} events\n"
         )
     return 0
 
@@ -875,17 +896,72 @@ def _run_verify(args: argparse.Namespace, ctx: Context) -> int:
             raise Refused(msg)
         what = f"catalog {args.catalog}"
     else:
-        from commitments.store import SQLiteRecorder, open_store  # noqa: PLC0415
+        from commitments._sql import SQLRecorder  # noqa: PLC0415
+        from commitments.store import open_store  # noqa: PLC0415
 
         with open_store(_need_store(args, ctx)) as store:
             recorder = store.recorder
-            assert isinstance(recorder, SQLiteRecorder)  # noqa: S101 - open_store makes one
+            assert isinstance(recorder, SQLRecorder)  # noqa: S101 - open_store makes one
             found = recorder.verify()
             what = f"store {recorder.path} ({len(store)} commitments)"
     if args.digest is not None and args.digest != found:
         msg = f"{what}: digest {found} differs from the one given, {args.digest}"
         raise Refused(msg)
     ctx.out.write(f"ok: {what}; digest {found}\n")
+    return 0
+
+
+def _copy_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="source", required=True, help="the store to copy")
+    parser.add_argument(
+        "--to",
+        dest="destination",
+        required=True,
+        help="a new store file, or a PostgreSQL database with no store or an empty one",
+    )
+
+
+def _run_copy(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments.store import copy_store, open_store  # noqa: PLC0415
+
+    for flag, given in (("--from", args.source), ("--to", args.destination)):
+        if not given:
+            msg = f"{flag} is empty (an unset variable?); give a store path or URL"
+            raise UsageError(msg)
+    sealed = copy_store(args.source, args.destination)
+    with open_store(args.destination) as copied:
+        counts = f"{len(copied)} commitments and {copied.recorder.event_count()} events"
+    ctx.out.write(
+        f"copied {counts} from {_shown(args.source)} to {_shown(args.destination)}; "
+        f"both logs have digest {sealed}\n"
+    )
+    return 0
+
+
+def _grant_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("role", help="the database role to let in")
+    access = parser.add_mutually_exclusive_group(required=True)
+    access.add_argument("--read", action="store_true", help="queries, reports and exports")
+    access.add_argument("--write", action="store_true", help="reading, and recording changes")
+
+
+def _run_grant(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments.postgres import PostgresRecorder  # noqa: PLC0415
+    from commitments.store import open_store  # noqa: PLC0415
+
+    path = _need_store(args, ctx)
+    if not _is_server(path):
+        msg = (
+            f"grant is for PostgreSQL stores; who may read or write {path!r} is set by the "
+            "file's permissions"
+        )
+        raise Refused(msg)
+    with open_store(path) as store:
+        recorder = store.recorder
+        assert isinstance(recorder, PostgresRecorder)  # noqa: S101 - a URL opens one
+        recorder.grant(args.role, write=args.write)
+    what = "read and append to" if args.write else "read"
+    ctx.out.write(f"role {visible(args.role)} may now {what} store {_shown(path)}\n")
     return 0
 
 
@@ -1099,6 +1175,20 @@ for _command in (
         _run_verify,
     ),
     Command(
+        "copy",
+        "copy a store's whole history into a new store (SQLite to PostgreSQL and back)",
+        "commitments copy --from tracker.db --to postgresql://ana@db.example/tracker",
+        _copy_flags,
+        _run_copy,
+    ),
+    Command(
+        "grant",
+        "let a database role read, or read and append to, a PostgreSQL store",
+        "commitments grant analyst --write --store postgresql://owner@db.example/tracker",
+        _grant_flags,
+        _run_grant,
+    ),
+    Command(
         "export",
         "write the store (or the seed catalog) as a JSON catalog",
         "commitments export --store tracker.db -o catalog.json",
@@ -1124,7 +1214,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     common = _Parser(add_help=False)
-    common.add_argument("--store", metavar="PATH", help=f"the store file (default: ${ENV_STORE})")
+    common.add_argument(
+        "--store",
+        metavar="PATH",
+        help=f"the store: a file, or a postgresql:// URL (default: ${ENV_STORE})",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS.values():
         sub = subparsers.add_parser(

@@ -451,3 +451,13 @@ def _build(
         if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             with contextlib.suppress(psycopg.Error):
                 raw.execute("ROLLBACK")
+
+
+def holds_store(url: str) -> bool:
+    """Whether the database `url` names already holds a commitments store (empty or not)."""
+    shown = shown_url(url)
+    conn = _connect(url, shown)
+    try:
+        return _has_schema(conn)
+    finally:
+        conn.close()

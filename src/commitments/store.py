@@ -45,7 +45,12 @@ from commitments.catalog import (
 )
 from commitments.exceptions import StoreError
 from commitments.policy import DeadlinePolicy
-from commitments.postgres import create_postgres_store, is_postgres_url, open_postgres_store
+from commitments.postgres import (
+    create_postgres_store,
+    holds_store,
+    is_postgres_url,
+    open_postgres_store,
+)
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
@@ -488,6 +493,58 @@ class SQLiteRecorder(SQLRecorder):
                     f"store {self.path!r} is busy: another process holds it locked; try again"
                 ) from None
             raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
+
+
+def copy_store(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> str:
+    """Copy a store's whole history into another, exactly; return the digest both now have.
+
+    `source` and `destination` are file paths or `postgresql://` URLs. The destination is
+    a new file, or a PostgreSQL database with no store in it or an empty store with the
+    same workflow and policy; one that holds anything is refused. The source is verified
+    first and the copy after: both logs must give the same digest (`verify`), so `dumps`
+    of the two is identical.
+    """
+    with open_store(source) as src:
+        recorder = src.recorder
+        if not isinstance(recorder, SQLRecorder):  # pragma: no cover - open_store makes one
+            raise StoreError(f"{recorder.describe()} cannot be copied")
+        sealed = recorder.verify()
+        target = os.fspath(destination)
+        if is_postgres_url(target) and holds_store(target):
+            with open_store(target) as dst:
+                _check_empty(dst, src)
+                dst.extend(src.events())
+                copied = dst.recorder
+                assert isinstance(copied, SQLRecorder)  # noqa: S101 - open_store makes one
+                found = copied.verify()
+        else:
+            with create_store(destination, src) as dst:
+                copied = dst.recorder
+                assert isinstance(copied, SQLRecorder)  # noqa: S101 - create_store makes one
+                found = copied.verify()
+    if found != sealed:  # pragma: no cover - a copy that changed the log in flight
+        raise StoreError(
+            f"the copy in {copied.describe()} does not match its source (digest {found}, "
+            f"source {sealed})"
+        )
+    return sealed
+
+
+def _check_empty(dst: Tracker, src: Tracker) -> None:
+    """Refuse a destination store that holds anything, or reads pledges otherwise."""
+    shown = dst.recorder.describe()
+    held = dst.recorder.event_count()
+    if held:
+        raise StoreError(
+            f"{shown} already holds {len(dst)} commitments and {held} events; copy needs a "
+            "new file or an empty database"
+        )
+    if dst.workflow != src.workflow or dst.policy != src.policy:
+        raise StoreError(
+            f"{shown} is empty but has workflow {dst.workflow.name!r} and policy "
+            f"{dst.policy!r}, the source {src.workflow.name!r} and {src.policy!r}; copy into "
+            "an uninitialised database instead"
+        )
 
 
 #: Earlier versions' name for a tracker over a store; every tracker is one class now.
