@@ -231,6 +231,21 @@ def test_a_writer_appends_under_its_own_name(databases, roles):
     assert run("verify", "--store", url)[0] == 0
 
 
+def test_granting_read_to_a_writer_takes_its_writes_away(databases, roles):
+    url = databases.new()
+    run("init", "--seed", "--store", url)
+    role = roles.new("demoted")
+    assert run("grant", role, "--write", "--store", url)[0] == 0
+    assert run("grant", role, "--read", "--store", url)[0] == 0
+    code, _, err = run(
+        "record", "cjk-10th-summit-japan", "stalled", "--on", "2026-11-20",
+        "--store", as_role(url, role),
+    )  # fmt: skip
+    assert code == 1
+    assert "may not write here" in err
+    assert run("status", "--store", as_role(url, role))[0] == 0
+
+
 @pytest.mark.parametrize(
     "statement",
     [

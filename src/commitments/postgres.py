@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from commitments._sql import VALUE_DAMAGE, SQLRecorder, brief, mark_snapshotted
+from commitments._sql import ROW_DAMAGE, VALUE_DAMAGE, SQLRecorder, brief, mark_snapshotted
 from commitments.catalog import (
     policy_document,
     policy_from_document,
@@ -267,7 +267,10 @@ class PostgresRecorder(SQLRecorder):
         return super()._write_error(exc)
 
     def grant(self, role: str, *, write: bool) -> None:
-        """Let a database role read the tracker, or read and append to it."""
+        """Let a database role read the tracker, or read and append to it.
+
+        Exactly that access: `write=False` also takes away appends granted before.
+        """
         from psycopg import sql  # noqa: PLC0415
 
         who = sql.Identifier(role)
@@ -285,6 +288,12 @@ class PostgresRecorder(SQLRecorder):
                 ).format(who),
                 sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA commitments TO {}").format(who),
             ]
+        else:
+            statements.append(
+                sql.SQL("REVOKE INSERT, UPDATE ON ALL TABLES IN SCHEMA commitments FROM {}").format(
+                    who
+                )
+            )
         raw = self._pg.raw
         try:
             with raw.transaction():
@@ -354,7 +363,7 @@ def _settings(conn: PgConnection, shown: str) -> tuple[Workflow, DeadlinePolicy 
     try:
         workflow = workflow_from_document(json.loads(meta["workflow"]))
         policy = policy_from_document(json.loads(meta["policy"])) if "policy" in meta else None
-    except VALUE_DAMAGE + (StoreError,) as exc:  # noqa: RUF005
+    except ROW_DAMAGE as exc:
         raise StoreError(f"{shown} is corrupted: its settings (meta): {brief(exc)}") from None
     return workflow, policy
 
