@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import commitments as cm
 from commitments.postgres import shown_url
 from postgres_support import Databases, database_url
 from store_support import run, sample_tracker
+from test_output_fuzz import trackers as fuzz_trackers
 
 PASSWORD = "hunter2-not-for-logs"  # noqa: S105 - the throwaway server's test role `commitments_pw` signs in with it (pg_hba)
 
@@ -381,3 +383,40 @@ def test_a_sqlite_path_still_opens_as_a_file(tmp_path: Path):
     db = tmp_path / "postgresql:"
     cm.create_store(db).close()
     assert run("status", "--store", str(db))[0] == 0
+
+
+# -- the same answers as SQLite, on any history ------------------------------------------
+
+ASKED = [dt.date(2024, 6, 30), dt.date(2025, 12, 31), dt.date(2031, 1, 1)]
+
+
+def answers(t: cm.Tracker) -> list[object]:
+    """What analysts ask of a tracker, at several dates and states of knowledge."""
+    found: list[object] = [cm.dumps(t)]
+    for day in ASKED:
+        for known_on in (None, day):
+            found += [
+                [(a.commitment.id, a.status, a.overdue, a.due) for a in t.assess_all(
+                    as_of=day, known_on=known_on)],
+                [c.id for c in t.overdue(as_of=day, known_on=known_on)],
+                [c.id for c in t.due(as_of=day, known_on=known_on)],
+                [c.id for c in t.due(as_of=day, known_on=known_on, within=dt.timedelta(90))],
+                [c.id for c in t.fulfilled(as_of=day, known_on=known_on)],
+                repr(t.compliance(as_of=day, known_on=known_on)),
+            ]  # fmt: skip
+    return found
+
+
+@given(tracker=fuzz_trackers())
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_any_history_answers_as_in_sqlite(databases, tmp_path_factory, tracker):
+    """Messy text, recurring pledges, windows: both stores give every answer alike."""
+    path = tmp_path_factory.mktemp("same") / "t.db"
+    url = databases.new()
+    with cm.create_store(path, tracker) as lite, cm.create_store(url, tracker) as server:
+        assert answers(server) == answers(lite)
+        assert server.recorder.verify() == lite.recorder.verify()  # type: ignore[attr-defined]
