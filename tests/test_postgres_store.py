@@ -420,3 +420,32 @@ def test_any_history_answers_as_in_sqlite(databases, tmp_path_factory, tracker):
     with cm.create_store(path, tracker) as lite, cm.create_store(url, tracker) as server:
         assert answers(server) == answers(lite)
         assert server.recorder.verify() == lite.recorder.verify()  # type: ignore[attr-defined]
+
+
+# -- a writer that hangs cannot hold the tracker --------------------------------------------
+
+
+def test_every_session_limits_waiting_and_idling(pg_url):
+    with cm.create_store(pg_url) as t:
+        raw = t.recorder._pg.raw  # type: ignore[attr-defined]
+        assert raw.execute("SHOW lock_timeout").fetchone()[0] == "1min"
+        idle = raw.execute("SHOW idle_in_transaction_session_timeout").fetchone()[0]
+        assert idle == "2min"
+
+
+def test_a_writer_waiting_too_long_is_told_the_store_is_busy(pg_url, monkeypatch):
+    """Another session holds the writers' lock (a laptop mid-transaction): one clear line."""
+    from commitments import postgres  # noqa: PLC0415
+
+    cm.create_store(pg_url, sample_tracker()).close()
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT", "300ms")
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (postgres.WRITER_LOCK,))
+        code, _, err = run(
+            "record", "fund-2", "in_progress", "--on", "2024-07-01", "--store", pg_url
+        )
+        assert code == 1
+        assert err.count("\n") == 1
+        assert "is busy: another writer held it for 300ms; try again" in err
+    # The lock released, the same write goes through.
+    assert run("record", "fund-2", "in_progress", "--on", "2024-07-01", "--store", pg_url)[0] == 0
