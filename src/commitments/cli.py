@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -221,17 +222,60 @@ def _seed() -> Tracker:
     return cm.seed_catalog()
 
 
+#: Commands that take the slicing flags (`--party`, `--area`, `--occasion`, `--text`).
+SLICED = frozenset({"status", "overdue", "due", "fulfilled", "report", "compliance", "export"})
+
+
+def _slice_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "slicing (repeat a flag for any of several values; different flags must all match)"
+    )
+    group.add_argument("--party", dest="where_party", action="append", metavar="CODE",
+                       help="commitments this party made (case-insensitive)")  # fmt: skip
+    group.add_argument("--area", dest="where_area", action="append", metavar="AREA",
+                       help="commitments in this policy area (case-insensitive)")  # fmt: skip
+    group.add_argument("--occasion", dest="where_occasion", action="append", metavar="TEXT",
+                       help="occasion containing this text, e.g. a summit")  # fmt: skip
+    group.add_argument("--text", dest="where_text", action="append", metavar="TEXT",
+                       help="title or description containing this text")  # fmt: skip
+
+
+def _sliced(tracker: Tracker, args: argparse.Namespace, ctx: Context) -> Tracker:
+    """The tracker, or its view limited by the slicing flags given (a notice if empty)."""
+    wanted = {
+        name: getattr(args, f"where_{name}", None) for name in ("party", "area", "occasion", "text")
+    }
+    for name, values in wanted.items():
+        if values and not all(value.strip() for value in values):
+            msg = f"--{name} is empty (an unset variable?); give a value"
+            raise UsageError(msg)
+    if not any(wanted.values()):
+        return tracker
+    view = tracker.where(**wanted)
+    if not len(view):
+        shown = " ".join(
+            f"--{name} {shlex.quote(visible(value))}"
+            for name, values in wanted.items()
+            for value in values or ()
+        )
+        ctx.err.write(f"commitments: notice: no commitment matches {shown}\n")
+    return view
+
+
 @contextlib.contextmanager
 def _read_tracker(args: argparse.Namespace, ctx: Context) -> Iterator[Tracker]:
-    """The tracker to query, open for the command: the store, or the seed catalog."""
+    """The tracker to query, open for the command: the store, or the seed catalog.
+
+    Limited to the commitments the slicing flags select, where the command takes them.
+    """
     path = _store_path(args, ctx)
     if path is None:
-        yield _seed()
+        yield _sliced(_seed(), args, ctx)
         return
     from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
 
     with open_store(path) as store:
-        yield store
+        yield _sliced(store, args, ctx)
 
 
 # -- output --------------------------------------------------------------------------
@@ -1232,6 +1276,8 @@ def build_parser() -> argparse.ArgumentParser:
         if command.query:
             _query_flags(sub)
         command.flags(sub)
+        if command.name in SLICED:
+            _slice_flags(sub)
     return parser
 
 

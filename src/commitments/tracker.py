@@ -301,6 +301,28 @@ class Tracker:
                 f"{', ' + where if where else ''}>"
             )
 
+    def where(
+        self,
+        *,
+        party: str | Iterable[str] | None = None,
+        area: str | Iterable[str] | None = None,
+        occasion: str | Iterable[str] | None = None,
+        text: str | Iterable[str] | None = None,
+    ) -> Tracker:
+        """A read-only view of the commitments that match, with the whole query API.
+
+        `party` and `area` match one of a commitment's (case-insensitively); `occasion`
+        and `text` (title and description) match case-insensitive substrings. Several
+        values of one filter mean any of them; several filters must all match. The
+        commitment as it stands is matched, and the view follows later changes.
+        """
+        from commitments.views import Filter, ViewRecorder  # noqa: PLC0415 - only views
+
+        where = Filter.of(party=party, area=area, occasion=occasion, text=text)
+        if not where:
+            raise ValidationError("where() needs a filter: party, area, occasion or text")
+        return Tracker(recorder=ViewRecorder(self, where), clock=self._clock)
+
     @property
     def commitments(self) -> tuple[Commitment, ...]:
         """Every commitment as it stands, in the order they were added."""
