@@ -225,6 +225,19 @@ class Tracker:
             self._sync()
             yield
 
+    def _unknown(self, cid: str) -> CommitmentsError:
+        """The error for an id the recorder cannot read back.
+
+        Unknown, or a damaged store whose list of ids names it all the same.
+        """
+        ids = self._recorder.ids()
+        if cid in ids:
+            return StoreError(
+                f"{self._recorder.describe()} is corrupted: it lists {cid!r} but cannot read "
+                "it back"
+            )
+        return UnknownCommitmentError(cid, ids)
+
     def _fold(self, cid: str, events: Sequence[Event]) -> State:
         try:
             return fold(events)
@@ -241,7 +254,7 @@ class Tracker:
         if state is None:
             logs = self._recorder.logs([commitment_id])
             if commitment_id not in logs:
-                raise UnknownCommitmentError(commitment_id, self._recorder.ids())
+                raise self._unknown(commitment_id)
             state = self._fold(commitment_id, logs[commitment_id])
             self._states[commitment_id] = state
         return state
@@ -476,7 +489,7 @@ class Tracker:
                 raise DuplicateError(f"a commitment with id {cid!r} is already tracked")
             for other in commitment.links:
                 if not self._recorder.has(other):
-                    raise UnknownCommitmentError(other, self._recorder.ids())
+                    raise self._unknown(other)
             try:
                 addition = Addition(
                     id=self._new_id(cid, addition_id, first=0),
@@ -789,7 +802,7 @@ class Tracker:
         if log is not None:
             return log
         if not self._recorder.has(cid):
-            raise UnknownCommitmentError(cid, self._recorder.ids()).at("commitment_id")
+            raise self._unknown(cid).at("commitment_id")
         state = self._state(cid)
         log = logs[cid] = list(state.log)
         expected[cid] = state.version
