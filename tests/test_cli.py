@@ -611,3 +611,27 @@ def test_a_late_fulfilment_shows_how_late(tmp_path):
                  recorded_at=dt.datetime(2025, 1, 16, tzinfo=dt.UTC))  # fmt: skip
     _, out, _ = run("status", "--store", db, "--as-of", "2025-02-01")
     assert "219d late" in out.splitlines()[1]
+
+
+def test_listings_carry_what_a_pivot_needs():
+    """parties, areas, occasion and made_on in JSON (lists) and CSV (semicolon-joined)."""
+    code, out, _ = run("overdue", "--as-of", "2026-11-30", "--format", "json")
+    assert code == 0
+    fta = next(
+        r for r in json.loads(out)["commitments"] if r["id"] == "cn-kr-fta-phase2-resumption"
+    )
+    assert (fta["parties"], fta["areas"], fta["made_on"]) == (
+        ["CN", "KR"],
+        ["trade", "investment"],
+        "2024-05-26",
+    )
+    assert "9th trilateral summit" in fta["occasion"]
+    code, out, _ = run("overdue", "--as-of", "2026-11-30", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    row = next(r for r in rows if r["id"] == "cn-kr-fta-phase2-resumption")
+    assert (row["parties"], row["areas"], row["made_on"]) == (
+        "CN;KR",
+        "trade;investment",
+        "2024-05-26",
+    )
+    assert list(rows[0]) == list(cli.COLUMNS)

@@ -282,12 +282,17 @@ def _read_tracker(args: argparse.Namespace, ctx: Context) -> Iterator[Tracker]:
 
 
 def _row(a: Assessment) -> dict[str, Any]:
-    """The listing's columns of the assessment's record, dates as ISO text."""
+    """The listing's columns of the assessment's record: dates as ISO text, lists as lists."""
     record = record_of(a)
-    return {
-        key: value.isoformat() if isinstance(value, dt.date) else value
-        for key, value in ((key, record[key]) for key in COLUMNS)
-    }
+    return {key: _plain(record[key]) for key in COLUMNS}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def _write_rows(
@@ -301,7 +306,10 @@ def _write_rows(
     elif fmt == "csv":
         writer = SafeCsv(ctx.out)
         writer.row(columns)
-        writer.rows([r[c] for c in columns] for r in rows)
+        # A list (parties, areas) is one cell, its items separated by semicolons.
+        writer.rows(
+            [";".join(r[c]) if isinstance(r[c], list) else r[c] for c in columns] for r in rows
+        )
     else:
         _write_table(ctx, rows)
 

@@ -27,10 +27,15 @@ LISTING_COLUMNS = (
     "last_update_on",
     "recurrence",
     "missed_periods",
+    "parties",
+    "areas",
+    "occasion",
+    "made_on",
 )
-"""The columns of the command line's listings (`status`, `overdue`, ... as CSV or JSON)."""
+"""The columns of the command line's listings (`status`, `overdue`, ... as CSV or JSON):
+enough to pivot an export by party, area or occasion in a spreadsheet."""
 
-COLUMNS = (*LISTING_COLUMNS, "parties", "areas", "occasion", "made_on", "as_of", "known_on")
+COLUMNS = (*LISTING_COLUMNS, "as_of", "known_on")
 """The keys of a record, in order; a per-party record adds `party` and `party_status`."""
 
 PARTY_COLUMNS = (*COLUMNS, "party", "party_status")
