@@ -236,6 +236,23 @@ class TrackerContract:
         assert info.value.index == len(events)
         assert len(other) == 0
 
+    def test_changes_of_a_window(self):
+        """The events recorded on the window's days (UTC, both ends in), in the order recorded."""
+        t = self.seeded()
+        last = dt.datetime(2025, 6, 2, 23, 59, 59, 999999, tzinfo=UTC)
+        u = t.record(SUMMIT.id, "stalled", on=D(2025, 6, 1), recorded_at=last)
+        v = t.record(FTA.id, "fulfilled", on=D(2025, 6, 1), recorded_at=at(D(2025, 6, 2), 1))
+        t.record(SUMMIT.id, "in_progress", on=D(2025, 6, 3), recorded_at=at(D(2025, 6, 3), 0))
+        t = self.reopen(t)
+        found = t.changes("2025-06-01", "2025-06-02")
+        assert [c.event.id for c in found] == [v.id, u.id]
+        assert [(c.status_before, c.status_after) for c in found] == [
+            (cm.Status.PLEDGED, cm.Status.FULFILLED),
+            (cm.Status.PLEDGED, cm.Status.STALLED),
+        ]
+        first = t.changes("2024-05-27", "2024-05-27")
+        assert [c.event.id for c in first] == [f"{SUMMIT.id}:0", f"{FTA.id}:0"]
+
     def test_answers_survive_reopening(self):
         """Every question answers the same after the log is read afresh."""
         t = self.seeded()

@@ -11,6 +11,7 @@ import typing
 
 from commitments.assessment import Assessment, assess
 from commitments.catalog import dump, dumps, from_document, load, loads, to_document
+from commitments.changes import Change
 from commitments.commitment import Commitment
 from commitments.compliance import (
     G7_SCORING,
@@ -96,6 +97,7 @@ __all__ = [
     "BreakAfter",
     "CatalogError",
     "CatalogFileError",
+    "Change",
     "Commitment",
     "CommitmentsError",
     "ComplianceChange",

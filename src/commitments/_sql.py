@@ -590,6 +590,16 @@ class SQLRecorder(Recorder):
             return [self._parse(*row) for row in rows]
 
     @_guarded
+    def recorded_between(self, start: dt.datetime, end: dt.datetime) -> list[Event]:
+        # recorded_at is kept as ISO text in UTC, which sorts as the moments do.
+        rows = self._rows(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE recorded_at >= ? AND recorded_at < ? "  # noqa: S608
+            "ORDER BY seq",
+            (start.astimezone(dt.UTC).isoformat(), end.astimezone(dt.UTC).isoformat()),
+        )
+        return [self._parse(*row) for row in rows]
+
+    @_guarded
     def event_count(self) -> int:
         return int(self._rows("SELECT count(*) FROM events")[0][0])
 

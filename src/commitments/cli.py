@@ -223,7 +223,9 @@ def _seed() -> Tracker:
 
 
 #: Commands that take the slicing flags (`--party`, `--area`, `--occasion`, `--text`).
-SLICED = frozenset({"status", "overdue", "due", "fulfilled", "report", "compliance", "export"})
+SLICED = frozenset(
+    {"status", "overdue", "due", "fulfilled", "report", "compliance", "export", "changes"}
+)
 
 
 def _slice_flags(parser: argparse.ArgumentParser) -> None:
@@ -432,6 +434,87 @@ def _event_row(event: Event, shown: Sequence[Event]) -> dict[str, Any]:
     row["changes"] = sorted(event.changes) if isinstance(event, Amendment) else None
     row["retracted_by"] = retracted_by
     return row
+
+
+CHANGE_COLUMNS = (
+    "recorded_at",
+    "recorded_by",
+    "type",
+    "id",
+    "commitment_id",
+    "title",
+    "on",
+    "party",
+    "status_before",
+    "status_after",
+    "status",
+    "changes",
+    "reason",
+    "note",
+    "sources",
+    "update_id",
+)
+
+
+def _changes_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--since", type=parse_date, required=True, help="first day of the window (UTC)"
+    )
+    parser.add_argument("--until", type=parse_date, help="last day of the window (default: today)")
+    parser.add_argument(
+        "--as-of",
+        dest="compare_on",  # not the queries' --as-of, whose default is today
+        type=parse_date,
+        help="the day statuses are compared on (default: --until)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+
+
+def _run_changes(args: argparse.Namespace, ctx: Context) -> int:
+    until = ctx.today if args.until is None else args.until
+    with _read_tracker(args, ctx) as tracker:
+        found = tracker.changes(args.since, until, as_of=args.compare_on)
+    rows = []
+    for change in found:
+        row = _event_row(change.event, ())
+        row["commitment_id"] = change.commitment_id
+        row["title"] = change.title
+        row["status_before"] = None if change.status_before is None else change.status_before.value
+        row["status_after"] = None if change.status_after is None else change.status_after.value
+        rows.append({c: row[c] for c in CHANGE_COLUMNS})
+    if args.format == "json":
+        doc = {
+            "since": args.since.isoformat(),
+            "until": until.isoformat(),
+            "as_of": (until if args.compare_on is None else args.compare_on).isoformat(),
+            "changes": rows,
+        }
+        ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
+    elif args.format == "csv":
+        writer = SafeCsv(ctx.out)
+        writer.row(CHANGE_COLUMNS)
+        writer.rows(
+            [" ".join(r[c] or ()) if c in {"sources", "changes"} else r[c] for c in CHANGE_COLUMNS]
+            for r in rows
+        )
+    elif not rows:
+        ctx.out.write("(none)\n")
+    else:
+        for r in rows:
+            moved = f"{r['status_before'] or '-'} -> {r['status_after'] or '-'}"
+            if r["on"]:
+                moved += f" (on {r['on']})"
+            by = f" by {visible(r['recorded_by'])}" if r["recorded_by"] else ""
+            ctx.out.write(
+                f"{r['recorded_at'][:16].replace('T', ' ')}  {r['commitment_id']}  "
+                f"{r['type']}  {moved}{by}\n      {visible(r['title'])}\n"
+            )
+            detail = r["note"] or r["reason"]
+            if detail:
+                ctx.out.write(f"      {visible(detail)}\n")
+    return 0
 
 
 def _run_show(args: argparse.Namespace, ctx: Context) -> int:
@@ -1225,6 +1308,13 @@ for _command in (
         "commitments verify --store tracker.db --digest 8d11c1e9...",
         _verify_flags,
         _run_verify,
+    ),
+    Command(
+        "changes",
+        "what changed: the events recorded in a window, with the status each moved from and to",
+        "commitments changes --since 2026-11-23 --until 2026-11-29 --format csv",
+        _changes_flags,
+        _run_changes,
     ),
     Command(
         "copy",

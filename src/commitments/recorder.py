@@ -148,6 +148,14 @@ class Recorder(abc.ABC):
         """A superset of the ids `selection` can select, in the order added; None: all."""
         return None
 
+    def recorded_between(
+        self,
+        start: dt.datetime,  # noqa: ARG002
+        end: dt.datetime,  # noqa: ARG002
+    ) -> list[Event] | None:
+        """The events recorded in [start, end), in recording order; None: filter `log()`."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - most recorders hold nothing to close
         """Release what the recorder holds (a file, a connection)."""
 

@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from commitments._dates import query_day, query_known_on
 from commitments.assessment import (
@@ -76,6 +76,9 @@ from commitments.snapshot import Snapshot, snapshot
 from commitments.source import Source
 from commitments.status import Status
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
+
+if TYPE_CHECKING:
+    from commitments.changes import Change
 
 _CHUNK = 1000  # commitments a collection-wide question reads at a time
 
@@ -368,6 +371,31 @@ class Tracker:
         if cutoff is None:
             return tuple(found)
         return tuple(e for e in found if e.recorded_at < cutoff)
+
+    def changes(
+        self,
+        since: dt.date | str,
+        until: dt.date | str | None = None,
+        *,
+        as_of: dt.date | str | None = None,
+    ) -> list[Change]:
+        """What changed: the events recorded from `since` to `until`, with their statuses.
+
+        `since` and `until` are UTC days, both inclusive (`until` defaults to today). Each
+        change gives the status on `as_of` (default: `until`) it moved from and to; see
+        `commitments.changes`.
+        """
+        from commitments.changes import changes_of, window  # noqa: PLC0415 - only here
+
+        first = query_day(since, "since")
+        last = self._today() if until is None else query_day(until, "until")
+        start, end = window(first, last)
+        day = last if as_of is None else query_day(as_of)
+        with self._reading():
+            found = self._recorder.recorded_between(start, end)
+            if found is None:
+                found = [e for e in self._recorder.log() if start <= e.recorded_at < end]
+            return changes_of(self, found, day)
 
     def event(self, event_id: str) -> Event:
         """The event with that id."""

@@ -15,6 +15,7 @@ values of one filter mean any of them; several filters must all match.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -193,6 +194,14 @@ class ViewRecorder(Recorder):
         raise UpdateError(
             f"a view ({self.describe()}) is read-only; record through the tracker it came from"
         )
+
+    def recorded_between(self, start: dt.datetime, end: dt.datetime) -> list[Event] | None:
+        """The inner recorder's events of the window, of matching commitments only."""
+        found = self._inner.recorded_between(start, end)
+        if found is None:
+            return None
+        shown = set(self._ids())
+        return [e for e in found if e.commitment_id in shown]
 
     def changed(self) -> set[str] | None:
         """None (forget everything) once the log has grown since the last call.
