@@ -79,6 +79,7 @@ from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
 if TYPE_CHECKING:
     from commitments.changes import Change
+    from commitments.series import StatusCounts
 
 _CHUNK = 1000  # commitments a collection-wide question reads at a time
 
@@ -1126,6 +1127,35 @@ class Tracker:
                 )
                 for view, commitment, timeline in self._selected_full(ids, selection)
             ]
+
+    def status_counts(
+        self,
+        start: dt.date | str,
+        end: dt.date | str,
+        every: str = "month",
+        known_on: KnownOn | str = None,
+    ) -> StatusCounts:
+        """How many commitments stood at each status at each period end, as known on `known_on`.
+
+        One row `(day, {Status: count})` per period end from `start` to `end` (both
+        inclusive; periods and rules in `commitments.series`), every status present.
+        """
+        from commitments.series import empty_counts, period_ends  # noqa: PLC0415
+
+        known_on = query_known_on(known_on)
+        days = period_ends(query_day(start, "start"), query_day(end, "end"), every)
+        cutoff = knowledge_cutoff(known_on)
+        counts = [empty_counts() for _ in days]
+        with self._reading():
+            for view in self._views(self._recorder.ids(), cutoff):
+                if not view.known(cutoff):
+                    continue
+                for row, day in zip(counts, days, strict=True):
+                    commitment = view.version_on(day, cutoff)
+                    if commitment.made_on <= day:
+                        timeline = view.timeline_of(commitment, cutoff)
+                        row[self._status(commitment, timeline, day)] += 1
+        return list(zip(days, counts, strict=True))
 
     def to_records(
         self,

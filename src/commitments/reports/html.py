@@ -164,6 +164,7 @@ def render_html(
         ),
         _cards(summary, label),
         "</header>",
+        _counts_section(tracker, summary, known_on, label),
         _timeline_section(summary, label),
         _table_section(summary, label),
         _compliance_section(summary),
@@ -351,6 +352,92 @@ def _day_after(day: dt.date) -> dt.date:
 def _truncate(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+_MAX_BARS = 60
+_CHART_HEIGHT = 220
+_CHART_TOP = 16
+_CHART_BOTTOM = 190
+
+
+def _chart_every(start: dt.date, end: dt.date) -> str:
+    """The finest of month, quarter and year that gives at most `_MAX_BARS` bars."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months <= _MAX_BARS:
+        return "month"
+    return "quarter" if months <= 3 * _MAX_BARS else "year"
+
+
+def _counts_section(tracker: Tracker, summary: Summary, known_on: KnownOn, label: _Label) -> str:
+    """Status over time: a stacked bar per period end, from the first pledge to `as_of`."""
+    if not summary.assessments:
+        return ""
+    start = min(a.commitment.made_on for a in summary.assessments)
+    every = _chart_every(start, summary.as_of)
+    rows = tracker.status_counts(start, summary.as_of, every=every, known_on=known_on)
+    if not rows or rows[-1][0] != summary.as_of:  # the as-of day closes the chart
+        rows += tracker.status_counts(summary.as_of, summary.as_of, every="day", known_on=known_on)
+    top = max(1, *(sum(c.values()) for _, c in rows))
+    step = (_PLOT_RIGHT - _PLOT_LEFT) / len(rows)
+    scale = (_CHART_BOTTOM - _CHART_TOP) / top
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_CHART_HEIGHT}" '
+            'role="img" aria-labelledby="counts-title" font-family="system-ui, sans-serif">'
+        ),
+        (
+            f'<title id="counts-title">Commitments by status at each {every} end, '
+            f"{rows[0][0].isoformat()} to {rows[-1][0].isoformat()}</title>"
+        ),
+        (
+            f'<line x1="{_PLOT_LEFT}" y1="{_CHART_BOTTOM}" x2="{_PLOT_RIGHT}" '
+            f'y2="{_CHART_BOTTOM}" stroke="#b8c0cc"/>'
+        ),
+        (
+            f'<text x="{_PLOT_LEFT - 8}" y="{_CHART_TOP + 10}" font-size="12" fill="#5c6675" '
+            f'text-anchor="end">{top}</text>'
+        ),
+        (
+            f'<text x="{_PLOT_LEFT - 8}" y="{_CHART_BOTTOM}" font-size="12" fill="#5c6675" '
+            'text-anchor="end">0</text>'
+        ),
+    ]
+    label_every = max(1, math.ceil(_MIN_LABEL_PX * 2 / step))
+    for n, (day, counts) in enumerate(rows):
+        left = round(_PLOT_LEFT + n * step + step * 0.1, 1)
+        width = round(step * 0.8, 1)
+        tip = f"{day.isoformat()}: " + ", ".join(
+            f"{label(status)} {count}" for status, count in counts.items() if count
+        )
+        bar = [f'<g class="bar" data-day="{day.isoformat()}"><title>{_e(tip)}</title>']
+        base = float(_CHART_BOTTOM)
+        for status, count in counts.items():
+            if not count:
+                continue
+            height = count * scale
+            base -= height
+            bar.append(
+                f'<rect x="{left}" y="{round(base, 1)}" width="{width}" '
+                f'height="{round(height, 1)}" fill="{_COLOURS[status]}"/>'
+            )
+        bar.append("</g>")
+        out.append("".join(bar))
+        if n % label_every == 0 or n == len(rows) - 1:
+            text = day.isoformat()[: 4 if every == "year" else 7]
+            out.append(
+                f'<text x="{round(left + width / 2, 1)}" y="{_CHART_BOTTOM + 18}" '
+                f'font-size="11" fill="#5c6675" text-anchor="middle">{text}</text>'
+            )
+    out.append("</svg>")
+    legend = "".join(
+        f'<span><i style="--c:{_COLOURS[s]}"></i>{_e(label(s))}</span>'
+        for s in Status
+        if any(counts[s] for _, counts in rows)
+    )
+    return (
+        '<section class="counts"><h2 id="counts">Status over time</h2>'
+        f'{"".join(out)}<div class="legend">{legend}</div></section>'
+    )
 
 
 def _timeline_section(summary: Summary, label: _Label) -> str:
