@@ -159,3 +159,16 @@ def test_cli_changes_refuses_a_backwards_window():
     code, _, err = run("changes")
     assert code == 2
     assert "--since" in err
+
+
+def test_an_event_at_the_first_moment_there_is():
+    """Recorded at 0001-01-01 00:00 UTC: nothing was known before it (no overflow)."""
+    t = cm.Tracker(clock=lambda: at(D(2026, 12, 1)))
+    first = dt.datetime.min.replace(tzinfo=UTC)
+    t.add(cm.Commitment(id="old", title="Old", made_on=D.min), recorded_at=first)
+    t.record("old", "fulfilled", on=D.min, recorded_at=first)
+    found = t.changes(D.min, D.min, as_of=D(2000, 1, 1))
+    assert [(c.kind, c.status_before, c.status_after) for c in found] == [
+        ("added", None, cm.Status.FULFILLED),
+        ("update", None, cm.Status.FULFILLED),
+    ]

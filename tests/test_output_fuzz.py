@@ -17,6 +17,7 @@ import tempfile
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -195,6 +196,20 @@ def test_library_outputs_are_safe(t, as_of):
         # iCalendar text has one line break, written \n: a carriage return becomes one.
         title = t[cid].title.replace("\r\n", "\n").replace("\r", "\n")
         assert str(event["summary"]).endswith(title)
+    # Atom: the feed parses as XML, one entry per update, ids unique, no element forged.
+    feed_xml = ET.fromstring(reports.to_atom(t, limit=1000))
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed_xml.findall(f"{atom}entry")
+    updates = [e for e in t.events() if isinstance(e, cm.StatusUpdate)]
+    assert len(entries) == len(updates)
+    ids = [entry.findtext(f"{atom}id") for entry in entries]
+    assert len(set(ids)) == len(ids)
+    assert {child.tag for child in feed_xml} <= {
+        f"{atom}{name}" for name in ("id", "title", "updated", "author", "generator", "entry")
+    }
+    # The events CSV: one row per event, every cell disarmed.
+    rows = check_csv(reports.events_csv(t))
+    assert [row["id"] for row in rows] == [e.id for e in t.events()]
     # JSON: a catalog round-trips exactly.
     text = cm.dumps(t)
     assert cm.dumps(cm.loads(text, clock=lambda: NOW)) == text
@@ -215,6 +230,7 @@ def test_command_line_outputs_are_safe(t, as_of):
             ["fulfilled"],
             ["compliance", "--by", "area"],
             ["report"],
+            ["changes", "--since", "0001-01-01", "--until", "9999-12-31"],
             *(["show", c.id] for c in t.commitments if c.made_on <= as_of),
         ):
             code, out, err = run(*argv, "--store", db, "--as-of", day)

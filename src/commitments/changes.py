@@ -95,9 +95,11 @@ def changes_of(tracker: Tracker, events: list[Event], as_of: dt.date) -> list[Ch
         moment = event.recorded_at
         cid = event.commitment_id
         after = status_known(tracker, cid, as_of, moment)
+        # Nothing is known before an addition, nor before the first moment there is.
+        first = moment - dt.datetime.min.replace(tzinfo=dt.UTC) < _TICK
         before = (
             None
-            if isinstance(event, Addition)
+            if isinstance(event, Addition) or first
             else status_known(tracker, cid, as_of, moment - _TICK)
         )
         try:

@@ -35,9 +35,9 @@ from commitments.catalog import (
     commitment_from_document,
     event_document,
 )
-from commitments.events import Amendment, Event, Retraction, StatusUpdate, check_recorder
+from commitments.events import Event, check_recorder
 from commitments.exceptions import CommitmentsError
-from commitments.records import LISTING_COLUMNS, record_of
+from commitments.records import EVENT_COLUMNS, LISTING_COLUMNS, event_record, record_of
 from commitments.tracker import UNCHANGED, Tracker
 
 ENV_STORE = "COMMITMENTS_STORE"
@@ -401,39 +401,6 @@ def _run_fulfilled(args: argparse.Namespace, ctx: Context) -> int:
 
 
 #: Columns of `show`'s timeline, in JSON key order and CSV column order.
-EVENT_COLUMNS = (
-    "id",
-    "type",
-    "recorded_at",
-    "recorded_by",
-    "on",
-    "status",
-    "party",
-    "changes",
-    "reason",
-    "note",
-    "sources",
-    "update_id",
-    "retracted_by",
-)
-
-
-def _event_row(event: Event, shown: Sequence[Event]) -> dict[str, Any]:
-    """One timeline row; `shown` are the events listed (a later retraction is not)."""
-    doc = event_document(event)
-    retracted_by = None
-    if isinstance(event, (StatusUpdate, Amendment)):
-        retracted_by = next(
-            (e.id for e in shown if isinstance(e, Retraction) and e.update_id == event.id),
-            None,
-        )
-    row = {c: doc.get(c) for c in EVENT_COLUMNS}
-    row["sources"] = [str(s) for s in getattr(event, "sources", ())]
-    row["note"] = doc.get("note", doc.get("reason") if row["type"] == "retraction" else "")
-    row["reason"] = doc.get("reason")
-    row["changes"] = sorted(event.changes) if isinstance(event, Amendment) else None
-    row["retracted_by"] = retracted_by
-    return row
 
 
 CHANGE_COLUMNS = (
@@ -478,7 +445,7 @@ def _run_changes(args: argparse.Namespace, ctx: Context) -> int:
         found = tracker.changes(args.since, until, as_of=args.compare_on)
     rows = []
     for change in found:
-        row = _event_row(change.event, ())
+        row = event_record(change.event, ())
         row["commitment_id"] = change.commitment_id
         row["title"] = change.title
         row["status_before"] = None if change.status_before is None else change.status_before.value
@@ -526,7 +493,7 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
             if commitment.made_on <= args.as_of
             else None
         )
-    events = [_event_row(e, shown) for e in shown]
+    events = [event_record(e, shown) for e in shown]
     if args.format == "json":
         doc = {
             "as_of": args.as_of.isoformat(),
@@ -991,16 +958,46 @@ def _run_import(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+EXPORTS = ("json", "csv", "events-csv", "ical", "atom")
+
+
 def _export_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=EXPORTS,
+        default="json",
+        help="json: the catalog (the whole log); csv: assessments per commitment and party; "
+        "events-csv: every event; ical: deadlines as a calendar; atom: a feed of updates "
+        "(default: json)",
+    )
+    _date_flags(parser)
     parser.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
 
 
 def _run_export(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments import reports  # noqa: PLC0415 - only exports need it
+
+    if args.format == "json" and args.known_on is not None:
+        msg = "--known-on applies to csv, events-csv, ical and atom; json exports the whole log"
+        raise UsageError(msg)
     with _read_tracker(args, ctx) as tracker:
-        if args.output:
-            cm.dump(tracker, args.output)
+        if args.format == "json":
+            if args.output:
+                cm.dump(tracker, args.output)
+                return 0
+            text = terminal_json(cm.dumps(tracker)) + "\n"
+        elif args.format == "csv":
+            text = reports.assessments_csv(tracker, as_of=args.as_of, known_on=args.known_on)
+        elif args.format == "events-csv":
+            text = reports.events_csv(tracker, known_on=args.known_on)
+        elif args.format == "ical":
+            text = reports.to_ical(tracker, as_of=args.as_of, known_on=args.known_on).decode()
         else:
-            ctx.out.write(terminal_json(cm.dumps(tracker)) + "\n")
+            text = reports.to_atom(tracker, known_on=args.known_on)
+    if args.output:
+        _write_file(args.output, text)
+    else:
+        ctx.out.write(text)
     return 0
 
 

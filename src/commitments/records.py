@@ -8,9 +8,11 @@ tuples of text, None where there is nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from commitments.assessment import Assessment
+from commitments.events import Amendment, Event, Retraction, StatusUpdate
 
 LISTING_COLUMNS = (
     "id",
@@ -69,3 +71,44 @@ def record_of(a: Assessment) -> dict[str, Any]:
         "as_of": a.as_of,
         "known_on": known_on,
     }
+
+
+EVENT_COLUMNS = (
+    "id",
+    "type",
+    "recorded_at",
+    "recorded_by",
+    "on",
+    "status",
+    "party",
+    "changes",
+    "reason",
+    "note",
+    "sources",
+    "update_id",
+    "retracted_by",
+)
+"""The columns of an event's record: `show`'s timeline, `changes` and the events CSV."""
+
+
+def event_record(event: Event, shown: Sequence[Event] = ()) -> dict[str, Any]:
+    """One event as a record keyed by `EVENT_COLUMNS` (JSON values: dates as ISO text).
+
+    `retracted_by` names a retraction among `shown`, the events listed with it.
+    """
+    from commitments.catalog import event_document  # noqa: PLC0415 - the catalog imports us
+
+    doc = event_document(event)
+    retracted_by = None
+    if isinstance(event, (StatusUpdate, Amendment)):
+        retracted_by = next(
+            (e.id for e in shown if isinstance(e, Retraction) and e.update_id == event.id),
+            None,
+        )
+    row = {c: doc.get(c) for c in EVENT_COLUMNS}
+    row["sources"] = [str(s) for s in getattr(event, "sources", ())]
+    row["note"] = doc.get("note", doc.get("reason") if row["type"] == "retraction" else "")
+    row["reason"] = doc.get("reason")
+    row["changes"] = sorted(event.changes) if isinstance(event, Amendment) else None
+    row["retracted_by"] = retracted_by
+    return row

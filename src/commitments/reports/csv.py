@@ -1,4 +1,4 @@
-"""CSV of assessments: one row per commitment and party, with its status and score."""
+"""CSV exports: assessments (a row per commitment and party) and events (a row each)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import TextIO
 from commitments._atomic import write_atomically
 from commitments._spreadsheet import SafeCsv
 from commitments.compliance import Scoring
+from commitments.events import Retraction
+from commitments.records import EVENT_COLUMNS, event_record
 from commitments.reports._summary import summarize
 from commitments.tracker import KnownOn, Tracker
 
@@ -101,4 +103,29 @@ def assessments_csv(
     """The assessments on `as_of` as CSV text; see `COLUMNS`."""
     buffer = io.StringIO()
     write_csv(tracker, buffer, as_of=as_of, known_on=known_on, scoring=scoring)
+    return buffer.getvalue()
+
+
+EVENT_CSV_COLUMNS = ("commitment_id", *EVENT_COLUMNS)
+"""The events CSV's columns: the commitment, then `records.EVENT_COLUMNS`."""
+
+
+def events_csv(tracker: Tracker, *, known_on: KnownOn = None) -> str:
+    """Every recorded event (as known on `known_on`) as CSV, one row each, in recording order.
+
+    `changes` lists an amendment's fields separated by spaces; `sources`, one per line of
+    the cell; `retracted_by` names the retraction, if one is recorded.
+    """
+    events = tracker.events(known_on=known_on)
+    retracted_by = {e.update_id: e.id for e in events if isinstance(e, Retraction)}
+    buffer = io.StringIO()
+    writer = SafeCsv(buffer)
+    writer.row(EVENT_CSV_COLUMNS)
+    for event in events:
+        record = event_record(event)
+        record["commitment_id"] = event.commitment_id
+        record["retracted_by"] = retracted_by.get(event.id)
+        record["changes"] = " ".join(record["changes"] or ())
+        record["sources"] = "\n".join(record["sources"])
+        writer.row(record[c] for c in EVENT_CSV_COLUMNS)
     return buffer.getvalue()
