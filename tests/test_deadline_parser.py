@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from commitments import Deadline, DeadlineError
@@ -24,6 +25,11 @@ JUNE_25 = D(2024, 6, 25)
 
 def window(text, made_on=None):
     deadline = Deadline.parse(text, made_on)
+    return deadline.earliest, deadline.latest
+
+
+def window_fy(text, fiscal_year_start, made_on=None):
+    deadline = Deadline.parse(text, made_on, fiscal_year_start=fiscal_year_start)
     return deadline.earliest, deadline.latest
 
 
@@ -361,7 +367,7 @@ class TestText:
 class TestErrors:
     @pytest.mark.parametrize(
         "text",
-        ["whenever", "FY2025", "mid-2025", "in three months", "Q5 2024", "H3 2024",
+        ["whenever", "FY2025", "the early 2030s", "in three months", "Q5 2024", "H3 2024",
          "18-20 June 2024", "2024-06-18 at noon", "by", "within the year", "June 32 2024"],
     )  # fmt: skip
     def test_unreadable_text_quotes_it_and_lists_forms(self, text):
@@ -543,3 +549,265 @@ class TestDocs:
         made_on = D.fromisoformat(row["made_on"]) if row["made_on"] else None
         earliest, latest = row["window"].strip().split(" .. ")
         assert window(row["text"], made_on) == (_bound(earliest), _bound(latest))
+
+
+class TestPartsOfAYear:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("early 2026", (D(2026, 1, 1), D(2026, 4, 30))),
+            ("in early 2026", (D(2026, 1, 1), D(2026, 4, 30))),
+            ("mid-2025", (D(2025, 5, 1), D(2025, 8, 31))),
+            ("mid 2025", (D(2025, 5, 1), D(2025, 8, 31))),
+            ("the middle of 2025", (D(2025, 5, 1), D(2025, 8, 31))),
+            ("late 2026", (D(2026, 9, 1), D(2026, 12, 31))),
+            ("by mid-2025", (None, D(2025, 8, 31))),
+            ("before late 2026", (None, D(2026, 8, 31))),
+            ("from early 2026", (D(2026, 1, 1), None)),
+            ("mid-2025 to early 2026", (D(2025, 5, 1), D(2026, 4, 30))),
+        ],
+    )
+    def test_early_mid_late_are_thirds_of_the_year(self, text, expected):
+        """Early is January-April, mid May-August, late September-December."""
+        assert window(text) == expected
+
+    @given(st.integers(1900, 2200))
+    def test_thirds_abut_and_fill_the_year(self, year):
+        """The three parts follow each other without gap or overlap and make the year."""
+        parts = [window(f"{part} {year}") for part in ("early", "mid", "late")]
+        assert parts[0][0] == D(year, 1, 1)
+        assert parts[-1][1] == D(year, 12, 31)
+        for (_, end), (start, _) in itertools.pairwise(parts):
+            assert start == end + dt.timedelta(days=1)
+
+
+class TestDecades:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("in the 2030s", (D(2030, 1, 1), D(2039, 12, 31))),
+            ("the 1990s", (D(1990, 1, 1), D(1999, 12, 31))),
+            ("2030s", (D(2030, 1, 1), D(2039, 12, 31))),
+            ("in the first half of the 2030s", (D(2030, 1, 1), D(2034, 12, 31))),
+            ("the second half of the 2030s", (D(2035, 1, 1), D(2039, 12, 31))),
+            ("by the end of the 2030s", (None, D(2039, 12, 31))),
+            ("by the first half of the 2030s", (None, D(2034, 12, 31))),
+            ("before the 2030s", (None, D(2029, 12, 31))),
+        ],
+    )
+    def test_decade_is_its_ten_years(self, text, expected):
+        """'the 2030s' is 2030-2039; its halves are five years each."""
+        assert window(text) == expected
+
+    @pytest.mark.parametrize("text", ["the 2035s", "the early 2030s", "the 30s"])
+    def test_other_decade_wordings_are_refused(self, text):
+        """A decade is named by a year ending in 0, in four digits; parts of it are not read."""
+        with pytest.raises(DeadlineError, match="cannot read deadline"):
+            Deadline.parse(text)
+
+
+class TestRelativeYears:
+    @pytest.mark.parametrize(
+        ("text", "made_on", "expected"),
+        [
+            ("this year", MAY_26, (D(2024, 1, 1), D(2024, 12, 31))),
+            ("in the current year", MAY_26, (D(2024, 1, 1), D(2024, 12, 31))),
+            ("by the end of the year", MAY_26, (None, D(2024, 12, 31))),
+            ("by the end of the year", D(2024, 12, 31), (None, D(2024, 12, 31))),
+            ("end of year", MAY_26, (None, D(2024, 12, 31))),
+            ("by year-end", MAY_26, (None, D(2024, 12, 31))),
+            ("by the end of this year", MAY_26, (None, D(2024, 12, 31))),
+            ("before the end of the year", MAY_26, (None, D(2024, 12, 31))),
+            ("next year", MAY_26, (D(2025, 1, 1), D(2025, 12, 31))),
+            ("next year", D(2024, 12, 31), (D(2025, 1, 1), D(2025, 12, 31))),
+            ("by next year", MAY_26, (None, D(2025, 12, 31))),
+            ("by the end of next year", MAY_26, (None, D(2025, 12, 31))),
+            ("early next year", MAY_26, (D(2025, 1, 1), D(2025, 4, 30))),
+            ("Q3 next year", MAY_26, (D(2025, 7, 1), D(2025, 9, 30))),
+            ("by the end of the decade", MAY_26, (None, D(2029, 12, 31))),
+            ("by the end of the decade", D(2030, 1, 1), (None, D(2039, 12, 31))),
+            ("by the end of the decade", D(2029, 12, 31), (None, D(2029, 12, 31))),
+            ("this decade", MAY_26, (D(2020, 1, 1), D(2029, 12, 31))),
+            ("next decade", MAY_26, (D(2030, 1, 1), D(2039, 12, 31))),
+            ("in the first half of the decade", D(2031, 3, 1), (D(2030, 1, 1), D(2034, 12, 31))),
+        ],
+    )
+    def test_years_named_from_made_on(self, text, made_on, expected):
+        """'this year' is made_on's year, 'next year' the one after; the decade is made_on's."""
+        assert window(text, made_on) == expected
+
+    @pytest.mark.parametrize(
+        "text", ["this year", "next year", "by the end of the year", "by the end of the decade"]
+    )
+    def test_needs_made_on(self, text):
+        """Without made_on these are refused, saying made_on is needed."""
+        with pytest.raises(DeadlineError, match=rf"'{text}' is relative.*pass made_on"):
+            Deadline.parse(text)
+
+    @pytest.mark.parametrize(
+        "text", ["in the next year", "within the next year", "the next decade", "within the year"]
+    )
+    def test_the_next_year_is_not_guessed(self, text):
+        """'the next year' may mean twelve months or the calendar year: it is refused."""
+        with pytest.raises(DeadlineError, match="cannot read deadline"):
+            Deadline.parse(text, MAY_26)
+
+    @given(_dates)
+    def test_end_of_decade_is_in_made_on_decade(self, made_on):
+        """'by the end of the decade' ends on 31 December of made_on's year ending in 9."""
+        assert window("by the end of the decade", made_on) == (
+            None,
+            D(made_on.year - made_on.year % 10 + 9, 12, 31),
+        )
+
+
+_FISCAL_TEXTS = ["{y}-{n:02}", "FY{y}-{n:02}", "FY{y}/{n:02}", "{y}/{n:02}", "FY {y}-{y1}",
+                 "fiscal year {y}-{n:02}", "{y}/{y1}", "financial year {y}/{n:02}"]  # fmt: skip
+
+
+def _fiscal_text(form, year):
+    return form.format(y=year, y1=year + 1, n=(year + 1) % 100)
+
+
+class TestFiscalYears:
+    @pytest.mark.parametrize("form", _FISCAL_TEXTS)
+    def test_april_fiscal_year(self, form):
+        """With fiscal years starting in April, 2024-25 is 1 April 2024 to 31 March 2025."""
+        deadline = Deadline.parse(_fiscal_text(form, 2024), fiscal_year_start=4)
+        assert (deadline.earliest, deadline.latest) == (D(2024, 4, 1), D(2025, 3, 31))
+
+    @pytest.mark.parametrize(
+        ("text", "start", "expected"),
+        [
+            ("2024-25", 7, (D(2024, 7, 1), D(2025, 6, 30))),
+            ("FY2024-25", 10, (D(2024, 10, 1), D(2025, 9, 30))),
+            ("2023-24", 3, (D(2023, 3, 1), D(2024, 2, 29))),
+            ("FY2024/25", 12, (D(2024, 12, 1), D(2025, 11, 30))),
+            ("2099-00", 4, (D(2099, 4, 1), D(2100, 3, 31))),
+            ("FY2025", 1, (D(2025, 1, 1), D(2025, 12, 31))),
+            ("fiscal year 2025", 1, (D(2025, 1, 1), D(2025, 12, 31))),
+            ("by FY2025-26", 4, (None, D(2026, 3, 31))),
+            ("by the end of FY2025-26", 4, (None, D(2026, 3, 31))),
+            ("before 2025-26", 4, (None, D(2025, 3, 31))),
+            ("from FY2024-25", 4, (D(2024, 4, 1), None)),
+            ("in the 2024-25 fiscal year", 4, None),
+            ("FY2024-25 to FY2026-27", 4, (D(2024, 4, 1), D(2027, 3, 31))),
+            ("2024-25 - 2025-26", 7, (D(2024, 7, 1), D(2026, 6, 30))),
+        ],
+    )
+    def test_fiscal_windows(self, text, start, expected):
+        """A fiscal year runs from the first of its start month to the day before a year on."""
+        if expected is None:
+            with pytest.raises(DeadlineError, match="cannot read"):
+                Deadline.parse(text, fiscal_year_start=start)
+        else:
+            assert window_fy(text, start) == expected
+
+    @pytest.mark.parametrize(
+        "text", ["2024-25", "FY2024-25", "FY2024/25", "2024/25", "2024/2025", "FY2025",
+                 "fiscal year 2025", "by FY2025-26", "from 2024-25", "2005/06"],
+    )  # fmt: skip
+    @pytest.mark.parametrize("made_on", [None, MAY_26])
+    def test_needs_fiscal_year_start(self, text, made_on):
+        """Without fiscal_year_start a fiscal year is refused, saying how to give it."""
+        with pytest.raises(
+            DeadlineError, match=rf"'{text}' names a fiscal year.*fiscal_year_start"
+        ):
+            Deadline.parse(text, made_on)
+
+    def test_2024_25_is_never_a_month(self):
+        """'2024-25' is neither May 2024 nor 2024-2025 nor any month: it is refused."""
+        with pytest.raises(DeadlineError, match="fiscal_year_start=4 for April"):
+            Deadline.parse("2024-25", MAY_26)
+
+    @pytest.mark.parametrize("text", ["FY2025", "fiscal year 2025", "by FY2025"])
+    def test_one_year_name_is_refused_unless_january(self, text):
+        """'FY2025' is named after its first or its last year depending on who writes it."""
+        with pytest.raises(DeadlineError, match=r"write both years.*'FY2024-25' or 'FY2025-26'"):
+            Deadline.parse(text, fiscal_year_start=4)
+
+    @pytest.mark.parametrize("text", ["2024-25", "FY2024-25", "2024/2025"])
+    def test_two_years_with_january_start_is_refused(self, text):
+        """With calendar fiscal years, a fiscal year cannot span two calendar years."""
+        with pytest.raises(DeadlineError, match="fiscal years are calendar years"):
+            Deadline.parse(text, fiscal_year_start=1)
+
+    @pytest.mark.parametrize("text", ["FY2024-26", "FY2024/2026", "FY2024-24"])
+    def test_years_must_follow_each_other(self, text):
+        """A fiscal year's two years are consecutive."""
+        with pytest.raises(DeadlineError, match="must follow each other"):
+            Deadline.parse(text, fiscal_year_start=4)
+
+    def test_month_like_fiscal_year_is_ambiguous(self):
+        """'2011-12' is December 2011 as before, unless fiscal years are in play."""
+        assert window("2011-12") == (D(2011, 12, 1), D(2011, 12, 31))
+        assert window_fy("2011-12", 1) == (D(2011, 12, 1), D(2011, 12, 31))
+        with pytest.raises(DeadlineError, match="both a month and the fiscal year 2011-12"):
+            Deadline.parse("2011-12", fiscal_year_start=4)
+        assert window_fy("FY2011-12", 4) == (D(2011, 4, 1), D(2012, 3, 31))
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2024-06", (D(2024, 6, 1), D(2024, 6, 30))),
+            ("2025-2026", (D(2025, 1, 1), D(2026, 12, 31))),
+            ("2024-2025", (D(2024, 1, 1), D(2025, 12, 31))),
+            ("Q3 2024", (D(2024, 7, 1), D(2024, 9, 30))),
+        ],
+    )
+    @pytest.mark.parametrize("start", [None, 1, 4])
+    def test_calendar_forms_unchanged(self, text, expected, start):
+        """ISO months and dashed spans of calendar years read the same with fiscal years."""
+        assert window_fy(text, start) == expected
+
+    @pytest.mark.parametrize("start", [0, 13, -1, True, 4.0, "4"])
+    def test_bad_fiscal_year_start_is_refused(self, start):
+        """fiscal_year_start is a month number from 1 to 12."""
+        with pytest.raises(DeadlineError, match="fiscal_year_start must be a month number"):
+            Deadline.parse("2024", fiscal_year_start=start)
+
+    def test_fiscal_year_start_is_keyword_only(self):
+        """A third positional argument is not taken for the fiscal year start."""
+        with pytest.raises(TypeError):
+            Deadline.parse("2024-25", None, 4)  # type: ignore[misc]
+
+    @given(st.integers(1900, 2200), st.integers(2, 12), st.sampled_from(_FISCAL_TEXTS))
+    def test_fiscal_year_is_a_year_long_and_abuts_the_next(self, year, start, form):
+        """Each fiscal year has 365 or 366 days and ends the day before the next starts."""
+        month_like = {(year + 1) % 100, (year + 2) % 100} & set(range(1, 13))
+        assume(form.startswith("f") or not month_like)  # "2011-12" is also a month
+        this_start, this_end = window_fy(_fiscal_text(form, year), start)
+        next_start, _ = window_fy(_fiscal_text(form, year + 1), start)
+        assert (this_start.year, this_start.month, this_start.day) == (year, start, 1)
+        assert (this_end - this_start).days + 1 in {365, 366}
+        assert next_start == this_end + dt.timedelta(days=1)
+
+
+_FISCAL_ROW = re.compile(
+    r"\| `(?P<text>[^`]+)` \| (?:(?P<start>\d+) \(\w+\)|none) \| (?P<window>[^|]+) \|"
+)
+
+
+def _fiscal_doc_rows():
+    lines = DOCS.read_text(encoding="utf-8").splitlines()
+    return [m.groupdict() for m in map(_FISCAL_ROW.fullmatch, lines) if m]
+
+
+class TestFiscalDocs:
+    def test_fiscal_table_is_read(self):
+        """The fiscal-year table in docs/deadlines.md is found, so its rows are checked."""
+        assert len(_fiscal_doc_rows()) >= 10
+
+    @pytest.mark.parametrize(
+        "row", _fiscal_doc_rows(), ids=lambda row: f"{row['text']}@{row['start']}"
+    )
+    def test_fiscal_row_is_what_parse_gives(self, row):
+        """Each fiscal-year example parses to the window stated, or is refused as stated."""
+        start = None if row["start"] is None else int(row["start"])
+        stated = row["window"].strip()
+        if stated.startswith("error"):
+            with pytest.raises(DeadlineError, match="fiscal_year_start|write both years"):
+                Deadline.parse(row["text"], fiscal_year_start=start)
+        else:
+            earliest, latest = stated.split(" .. ")
+            assert window_fy(row["text"], start) == (_bound(earliest), _bound(latest))

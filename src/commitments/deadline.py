@@ -88,14 +88,22 @@ class Deadline:
         return cls(None, None, text)
 
     @classmethod
-    def parse(cls, text: str, made_on: dt.date | None = None) -> Deadline:
+    def parse(
+        cls,
+        text: str,
+        made_on: dt.date | None = None,
+        *,
+        fiscal_year_start: int | None = None,
+    ) -> Deadline:
         """Read a deadline as pledges state it: "Q3 2024", "by the end of 2025", "in mid-June".
 
         Keeps `text` (stripped) as the deadline's text. `made_on` resolves text without a
-        year and relative text ("within six months"); the rules are in `deadline_parser`
-        and docs/deadlines.md. Raises `DeadlineError` for text it cannot read.
+        year and relative text ("within six months", "next year"); `fiscal_year_start`, the
+        month (1-12) fiscal years start in, reads fiscal years ("2024-25", "FY2024-25"),
+        which are refused without it. The rules are in `deadline_parser` and
+        docs/deadlines.md. Raises `DeadlineError` for text it cannot read.
         """
-        earliest, latest = parse_window(text, made_on)
+        earliest, latest = parse_window(text, made_on, fiscal_year_start=fiscal_year_start)
         return cls(earliest, latest, text)
 
     @property

@@ -22,6 +22,19 @@ Rules (see docs/deadlines.md for a table of examples):
 - "within N days/weeks/months/years" (also "in the next N ..."): earliest = `made_on`,
   latest = `made_on` + N (`made_on` is day 0), by relativedelta, so "within a month" of
   31 January ends on the last day of February.
+- Parts of a year: early = January-April, mid = May-August, late = September-December
+  (thirds, as early/mid/late split a month). A decade ("the 2030s") is its ten years
+  2030-2039; its first half 2030-2034, its second half 2035-2039.
+- "this year", "next year", "the end of the year" and "the end of the decade" are
+  made_on's year, the year after, and made_on's decade (years ending 0-9); without
+  `made_on` they are refused.
+- Fiscal years ("2024-25", "FY2024-25", "2024/25") are read only with `fiscal_year_start`
+  (the month, 1-12, they start in): "2024-25" runs from the first of that month in 2024
+  to the day before the first of that month in 2025. A fiscal year named by one year
+  ("FY2025") is read only when fiscal years start in January: otherwise usage differs
+  (Japan names a fiscal year by the year it starts in, India, Australia and the US
+  federal government by the year it ends in), so it is refused. Without
+  `fiscal_year_start` every fiscal form is refused, never read as a month or two years.
 - Phrases that name no date ("as soon as possible", "at an early date") give
   `(None, None)`: never due nor overdue.
 """
@@ -47,10 +60,12 @@ _Span = tuple[dt.date, dt.date]
 ACCEPTED_FORMS = (
     "accepted forms: a date (2024-06-18, 18 June 2024, June 18, 2024); a month or year "
     "(June 2024, 2024-06, 2024); early/mid/late June 2024; Q3 2024, H2 2024, first half of "
-    "2024, third quarter of 2024; a range (2025-2026, June-August 2024, 2024-06-11 to "
-    "2024-06-20); 'by', 'before', 'end of' or 'from' any of these; 'within six months' "
-    "(needs made_on); a month or day without a year (needs made_on); or a phrase naming no "
-    "date such as 'as soon as possible'"
+    "2024, third quarter of 2024; early/mid/late 2026; the 2030s, first half of the 2030s; "
+    "this year, next year, the end of the year, the end of the decade (need made_on); "
+    "fiscal years 2024-25, FY2024-25, 2024/25 (need fiscal_year_start); a range (2025-2026, "
+    "June-August 2024, 2024-06-11 to 2024-06-20); 'by', 'before', 'end of' or 'from' any of "
+    "these; 'within six months' (needs made_on); a month or day without a year (needs "
+    "made_on); or a phrase naming no date such as 'as soon as possible'"
 )
 
 NO_DATE_PHRASES = frozenset(
@@ -109,6 +124,8 @@ _NUMBERS = {
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _ORDINALS.update({"1st": 1, "2nd": 2, "3rd": 3, "4th": 4})
 _PARTS = {"early": (1, 10), "mid": (11, 20), "middle of": (11, 20), "late": (21, None)}
+# Thirds of a year, in months, in the spirit of the thirds of a month above.
+_YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "middle of": (5, 8), "late": (9, 12)}
 
 _MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>\d{4})"
@@ -139,6 +156,12 @@ class _Pattern:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self._regex().finditer(text)
 
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._regex().search(text)
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self._regex().sub(replacement, text)
+
 
 _ISO_DAY = _Pattern(rf"{_YEAR}[-/](?P<mon>\d{{1,2}})[-/](?P<day>\d{{1,2}})")
 _ISO_MONTH = _Pattern(rf"{_YEAR}-(?P<mon>\d{{2}})")
@@ -152,6 +175,24 @@ _QUARTER = _Pattern(
     rf"(?: of)?)(?: |-)?{_YEAR}"
 )
 _YEAR_QUARTER = _Pattern(rf"{_YEAR}(?: |-)?q(?P<q>[1-4])")
+_PART_YEAR = _Pattern(rf"(?P<part>early|mid|middle of|late)(?: |-| - ){_YEAR}")
+_DECADE = _Pattern(r"(?:(?P<hword>first|second|1st|2nd) half of (?:the )?)?(?P<decade>\d{3}0)s")
+_MONTH_NUMBERS = range(1, 13)
+_ONE_YEAR_ONLY_IN_JANUARY = (
+    "a fiscal year named by one year is read only when fiscal years start in January "
+    "(fiscal_year_start=1); otherwise write both years, as in 'FY2024-25'"
+)
+_FISCAL_PREFIX = r"(?:fy|fiscal year|financial year|fiscal)"
+_FISCAL_NAMED = _Pattern(
+    rf"{_FISCAL_PREFIX}(?: |-)?(?P<first>\d{{4}})(?:(?: ?[-/] ?)(?P<second>\d{{4}}|\d{{2}}))?"
+)
+_FISCAL_SHORT = _Pattern(r"(?P<first>\d{4})[-/](?P<second>\d{2})")
+_FISCAL_SLASH = _Pattern(r"(?P<first>\d{4})/(?P<second>\d{4})")
+_THIS_YEAR = _Pattern(r"\b(?:this|the current|current) year\b")
+_NEXT_YEAR = _Pattern(r"(?<!the )(?<!coming )\bnext year\b")
+_END_OF_YEAR = _Pattern(r"\b(?:end of (?:the )?year|year[- ]end|end[- ]year)\b(?! ?-? ?\d)")
+_THIS_DECADE = _Pattern(r"\b(?:this|the current|the) decade\b")
+_NEXT_DECADE = _Pattern(r"(?<!the )(?<!coming )\bnext decade\b")
 _HALF = _Pattern(
     rf"(?:h(?P<h>[12])|(?P<hfirst>[12])h|(?P<hword>first|second|1st|2nd) half(?: of)?)"
     rf"(?: |-)?{_YEAR}"
@@ -247,7 +288,32 @@ def _period(text: str) -> _Period | None:
         digit = match["h"] or match["hfirst"]
         half = int(digit) if digit else _ORDINALS[match["hword"]]
         return _Period(lambda year: _months(year, 6 * half - 5, 6 * half), _year_of(match))
+    if match := _PART_YEAR.fullmatch(text):
+        first, last = _YEAR_PARTS[match["part"]]
+        return _Period(lambda year: _months(year, first, last), _year_of(match))
+    if match := _DECADE.fullmatch(text):
+        return _Period(_decade(match["hword"]), int(match["decade"]))
     return None
+
+
+def _decade(half_word: str | None) -> Callable[[int], _Span]:
+    """Years `first`..`first + 9` (a half: five of them), given the decade's first year."""
+    offset, length = (0, 10) if half_word is None else (5 * (_ORDINALS[half_word] - 1), 5)
+
+    def span_in(first: int) -> _Span:
+        return dt.date(first + offset, 1, 1), dt.date(first + offset + length - 1, 12, 31)
+
+    return span_in
+
+
+def _fiscal(start_month: int) -> Callable[[int], _Span]:
+    """The fiscal year starting on the first of `start_month` in the given year."""
+
+    def span_in(year: int) -> _Span:
+        start = dt.date(year, start_month, 1)
+        return start, start + relativedelta(years=1, days=-1)
+
+    return span_in
 
 
 def _strip_fillers(text: str) -> str:
@@ -261,6 +327,86 @@ class _Reader:
 
     text: str
     made_on: dt.date | None
+    fiscal_year_start: int | None = None
+
+    def period(self, text: str) -> _Period | None:
+        """The period `text` names: a fiscal year, else any of the forms `_period` reads."""
+        text = _strip_fillers(text)
+        if fiscal := self.fiscal(text):
+            return fiscal
+        return _period(text)
+
+    def fiscal(self, text: str) -> _Period | None:
+        """The fiscal year `text` names, or None when it names none.
+
+        A fiscal year that cannot be read (no `fiscal_year_start`, one year only, years
+        that do not follow each other) is still a period, one that raises when used.
+        """
+        named = _FISCAL_NAMED.fullmatch(text)
+        match = named or _FISCAL_SHORT.fullmatch(text) or _FISCAL_SLASH.fullmatch(text)
+        if match is None:
+            return None
+        first, second = int(match["first"]), match["second"]
+        follows = second is not None and second in {str(first + 1), f"{(first + 1) % 100:02}"}
+        if named is None and not follows:
+            return None  # "2024-06" is June 2024; "2024/06" and "2024-31" are not read
+        # "2011-12" is also December 2011: without fiscal years it stays a month.
+        also_a_month = named is None and int(second) in _MONTH_NUMBERS
+        start = self.fiscal_year_start
+        if start is None:
+            if also_a_month and "-" in text:
+                return None
+            return self.refused(
+                "names a fiscal year, which needs the month fiscal years start in: pass "
+                "fiscal_year_start (1-12), e.g. fiscal_year_start=4 for April"
+                + ("" if second else f"; {_ONE_YEAR_ONLY_IN_JANUARY}"),
+                first,
+            )
+        if also_a_month and start == 1 and "-" in text:
+            return None  # fiscal years are calendar years, so "2011-12" can only be a month
+        both_years = f"'FY{first}-{(first + 1) % 100:02}'"
+        if also_a_month and start != 1:
+            return self.refused(
+                f"is both a month and the fiscal year {first}-{second}; write the month in "
+                f"words, or the fiscal year as {both_years}",
+                first,
+            )
+        if second is None:
+            if start == 1:
+                return _Period(_fiscal(1), first)
+            return self.refused(
+                "names a fiscal year by one year, which usage does not settle: a fiscal "
+                f"year starting in month {start} is named after the year it starts in "
+                "(Japan) or the year it ends in (India, Australia, the US federal "
+                f"government); write both years, e.g. 'FY{first - 1}-{first % 100:02}' or "
+                f"{both_years}",
+                first,
+            )
+        if not follows:
+            return self.refused(
+                f"is not a fiscal year: its two years must follow each other, as in {both_years}",
+                first,
+            )
+        if start == 1:
+            return self.refused(
+                "names a fiscal year across two calendar years, but with fiscal_year_start=1 "
+                f"fiscal years are calendar years; write FY{first} or FY{first + 1}",
+                first,
+            )
+        return _Period(_fiscal(start), first)
+
+    def refused(self, reason: str, year: int) -> _Period:
+        """A period recognised in the text but unreadable.
+
+        It raises only once its days are needed, so reading a range does not fail on a
+        piece that is not one of its sides.
+        """
+        message = f"deadline {self.text!r} {reason}"
+
+        def span_in(_: int) -> _Span:
+            raise DeadlineError(message)
+
+        return _Period(span_in, year)
 
     def span(self, period: _Period, rule: _Rule = "ends_on_or_after") -> _Span:
         """The period's days: its own year, else the first year fitting `rule` vs made_on."""
@@ -286,7 +432,7 @@ class _Reader:
         """The window of a normalised `text`, or None when no form matches."""
         if text in NO_DATE_PHRASES:
             return None, None
-        text = _strip_fillers(text)
+        text = _strip_fillers(self.name_relative_years(text))
         if match := _RELATIVE.fullmatch(text):
             return self.relative(match)
         if match := _BY.fullmatch(text):
@@ -295,7 +441,7 @@ class _Reader:
             rest = _strip_fillers(match["rest"])
             if _END_OF.fullmatch(rest):
                 return self.until(rest)
-            period = _period(rest)
+            period = self.period(rest)
             if period is None:
                 return None
             start, _ = self.span(period, "starts_after")
@@ -306,12 +452,34 @@ class _Reader:
             return self.range(match["first"], match["second"])
         if match := _FROM.fullmatch(text):
             rest = match["rest"]
-            if (period := _period(rest)) is not None:
+            if (period := self.period(rest)) is not None:
                 return self.span(period)[0], None
             return self.split_range(rest)
-        if (period := _period(text)) is not None:
+        if (period := self.period(text)) is not None:
             return self.span(period)
         return self.split_range(text)
+
+    def name_relative_years(self, text: str) -> str:
+        """`text` with the years and decades named relative to `made_on` written out.
+
+        "this year", "next year" and "the end of the year" become made_on's year or the
+        next; "this decade", "the decade" and "next decade" made_on's decade or the next.
+        """
+        relative = (_END_OF_YEAR, _THIS_YEAR, _NEXT_YEAR, _THIS_DECADE, _NEXT_DECADE)
+        if not any(pattern.search(text) for pattern in relative):
+            return text
+        if self.made_on is None:
+            raise DeadlineError(
+                f"deadline {self.text!r} is relative to when the commitment was made; "
+                "pass made_on to resolve it"
+            )
+        year = self.made_on.year
+        decade = year - year % 10
+        text = _END_OF_YEAR.sub(f"end of {year}", text)
+        text = _THIS_YEAR.sub(str(year), text)
+        text = _NEXT_YEAR.sub(str(year + 1), text)
+        text = _THIS_DECADE.sub(f"the {decade}s", text)
+        return _NEXT_DECADE.sub(f"the {decade + 10}s", text)
 
     def relative(self, match: re.Match[str]) -> Window:
         """`made_on` (day 0) to `made_on` plus the duration."""
@@ -332,7 +500,7 @@ class _Reader:
         text = _strip_fillers(text)
         if match := _END_OF.fullmatch(text):
             text = match["rest"]
-        period = _period(text)
+        period = self.period(text)
         if period is None:
             return None
         return None, self.span(period)[1]
@@ -353,7 +521,7 @@ class _Reader:
         second_text = _strip_fillers(second_text)
         if match := _END_OF.fullmatch(second_text):
             second_text = match["rest"]
-        first, second = _period(first_text), _period(second_text)
+        first, second = self.period(first_text), self.period(second_text)
         if first is None or second is None:
             return None
         if second.year is None and first.year is not None:
@@ -391,18 +559,28 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).rstrip(". ")
 
 
-def parse_window(text: str, made_on: dt.date | None = None) -> Window:
+def parse_window(
+    text: str, made_on: dt.date | None = None, *, fiscal_year_start: int | None = None
+) -> Window:
     """The inclusive window `(earliest, latest)` that `text` states; either may be None.
 
     `made_on` (the day the commitment was made) resolves text without a year and relative
-    text; without it such text raises `DeadlineError`. Any text no form matches raises
-    `DeadlineError` quoting it and listing the accepted forms.
+    text; without it such text raises `DeadlineError`. `fiscal_year_start` (the month,
+    1-12, fiscal years start in) reads fiscal years ("2024-25"); without it they raise
+    `DeadlineError`. Any text no form matches raises `DeadlineError` quoting it and listing
+    the accepted forms.
     """
     if not isinstance(text, str):
         raise DeadlineError(f"deadline text must be a string, not {type(text).__name__}")
     if made_on is not None and type(made_on) is not dt.date:
         raise DeadlineError(
             f"made_on must be a calendar date (datetime.date), not {type(made_on).__name__}"
+        )
+    if fiscal_year_start is not None and (
+        type(fiscal_year_start) is not int or fiscal_year_start not in _MONTH_NUMBERS
+    ):
+        raise DeadlineError(
+            f"fiscal_year_start must be a month number from 1 to 12, not {fiscal_year_start!r}"
         )
     if len(text) > MAX_DEADLINE_TEXT:
         raise DeadlineError(
@@ -412,7 +590,7 @@ def parse_window(text: str, made_on: dt.date | None = None) -> Window:
     normalised = _normalise(text)
     if not normalised:
         raise DeadlineError(f"deadline text {text!r} is empty; {ACCEPTED_FORMS}")
-    reader = _Reader(text.strip(), made_on)
+    reader = _Reader(text.strip(), made_on, fiscal_year_start)
     try:
         window = reader.read(normalised)
     except DeadlineError:
