@@ -635,3 +635,20 @@ def test_listings_carry_what_a_pivot_needs():
         "2024-05-26",
     )
     assert list(rows[0]) == list(cli.COLUMNS)
+
+
+def test_add_reads_fiscal_years_only_with_their_start(tmp_path):
+    db = str(tmp_path / "t.db")
+    run("init", "--store", db)
+    argv = ["add", "--id", "budget", "--title", "Balance the budget", "--made-on", "2024-05-01",
+            "--deadline", "FY2024-25", "--store", db]  # fmt: skip
+    code, _, err = run(*argv)
+    assert code == 1
+    assert "fiscal year" in err
+    assert run(*argv, "--fiscal-year-start", "4")[0] == 0
+    with cm.open_store(db) as t:
+        deadline = t["budget"].deadline
+        assert (deadline.earliest, deadline.latest) == (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+    code, _, err = run(*argv, "--fiscal-year-start", "13")
+    assert code == 2
+    assert "month number 1-12" in err

@@ -805,6 +805,12 @@ def _amend_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--deadline", help="e.g. 'in 2026', 'by 2026-12-31'; 'none' removes the deadline"
     )
+    parser.add_argument(
+        "--fiscal-year-start",
+        type=_month,
+        metavar="MONTH",
+        help="the month (1-12) fiscal years start in, to read '2024-25' or 'FY2024-25'",
+    )
     parser.add_argument("--party", action="append", help="the parties, all of them (repeatable)")
     parser.add_argument("--area", action="append", help="the areas, all of them (repeatable)")
     parser.add_argument("--made-on", type=parse_date, help="the corrected date it was made")
@@ -828,7 +834,7 @@ def _run_amend(args: argparse.Namespace, ctx: Context) -> int:
             deadline = (
                 None
                 if args.deadline.strip().lower() == "none"
-                else parse_deadline(args.deadline, args.on or made_on)
+                else parse_deadline(args.deadline, args.on or made_on, args.fiscal_year_start)
             )
         given = {
             "title": args.title,
@@ -856,9 +862,19 @@ def _run_amend(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def parse_deadline(text: str, made_on: dt.date | None) -> cm.Deadline:
+def parse_deadline(
+    text: str, made_on: dt.date | None, fiscal_year_start: int | None = None
+) -> cm.Deadline:
     """A deadline from the words of a pledge ("in mid-June", "by 2025-12-31", ...)."""
-    return cm.Deadline.parse(text, made_on=made_on)
+    return cm.Deadline.parse(text, made_on=made_on, fiscal_year_start=fiscal_year_start)
+
+
+def _month(text: str) -> int:
+    """A month number 1-12 for a flag."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 12:  # noqa: PLR2004
+        msg = f"expected a month number 1-12 (4 for April), got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
 
 
 def _add_flags(parser: argparse.ArgumentParser) -> None:
@@ -868,6 +884,12 @@ def _add_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--made-on", type=parse_date, help="when it was pledged")
     parser.add_argument("--party", action="append", default=[], help="a party code (repeatable)")
     parser.add_argument("--deadline", help="e.g. 2026-12-31, 'by 2026-12-31'")
+    parser.add_argument(
+        "--fiscal-year-start",
+        type=_month,
+        metavar="MONTH",
+        help="the month (1-12) fiscal years start in, to read '2024-25' or 'FY2024-25'",
+    )
     parser.add_argument("--description", default="")
     parser.add_argument("--occasion", default="", help="e.g. the summit it was made at")
     parser.add_argument("--area", action="append", default=[], help="a policy area (repeatable)")
@@ -886,7 +908,11 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
         if not args.id or not args.title or args.made_on is None:
             msg = "add needs --id, --title and --made-on (or --file JSON)"
             raise UsageError(msg)
-        deadline = None if args.deadline is None else parse_deadline(args.deadline, args.made_on)
+        deadline = (
+            None
+            if args.deadline is None
+            else parse_deadline(args.deadline, args.made_on, args.fiscal_year_start)
+        )
         items = [
             cm.Commitment(
                 id=args.id,
