@@ -582,11 +582,26 @@ def _record_flags(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="format of --batch (default: by extension, else sniffed)",
     )
+    parser.add_argument(
+        "--vocabulary",
+        choices=tuple(VOCABULARIES),
+        help="read --batch statuses as these labels: politifact ('Promise Kept', ...), g7 "
+        "(final scores +1, 0, -1) or g7-interim (0: under way, -1: nothing yet)",
+    )
+    parser.add_argument(
+        "--skip-duplicates",
+        action="store_true",
+        help="skip --batch lines that repeat an update in force (same commitment, party, "
+        "status and day) instead of refusing the batch",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     _by_flag(parser)
 
 
 def _run_record(args: argparse.Namespace, ctx: Context) -> int:
+    if args.batch is None and (args.vocabulary or args.skip_duplicates):
+        msg = "--vocabulary and --skip-duplicates apply to --batch"
+        raise UsageError(msg)
     if args.batch is not None:
         if args.id or args.status or args.on:
             msg = "record takes either ID STATUS --on DATE or --batch FILE, not both"
@@ -632,6 +647,7 @@ def _batch_text(args: argparse.Namespace, ctx: Context) -> tuple[str, str]:
         except (OSError, UnicodeDecodeError) as exc:
             msg = f"cannot read batch file {name!r}: {exc}"
             raise UsageError(msg) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Excel writes UTF-8 CSV
     fmt: str = args.batch_format
     if fmt == "auto":
         suffix = Path(name).suffix.lower()
@@ -658,16 +674,19 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
                 continue
             yield number, data if isinstance(data, dict) else "expected a JSON object"
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter, header = _sniff_header(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader, [])
+        next(reader, [])
         missing = {"commitment_id", "status", "on"} - set(header)
         if missing:
+            seen = {",": "commas", ";": "semicolons", "\t": "tabs"}[delimiter]
             yield (
                 1,
                 (
                     f"the CSV header must name commitment_id, status and on (missing "
-                    f"{', '.join(sorted(missing))}); optional: "
+                    f"{', '.join(sorted(missing))}; read with {seen} between columns, it "
+                    f"names {', '.join(repr(h) for h in header) or 'nothing'}); optional: "
                     f"{', '.join(sorted(BATCH_FIELDS - {'commitment_id', 'status', 'on'}))}"
                 ),
             )
@@ -685,7 +704,45 @@ def _batch_lines(text: str, fmt: str) -> Iterator[tuple[int, dict[str, Any] | st
         yield reader.line_num, f"not valid CSV: {exc}"
 
 
-def _batch_record(store: Tracker, fields: dict[str, Any], by: str | None) -> None:
+_DELIMITERS = (",", ";", "\t")
+VOCABULARIES = {"politifact": cm.POLITIFACT, "g7": cm.G7_FINAL, "g7-interim": cm.G7_INTERIM}
+
+
+def _column(name: str) -> str:
+    """A header cell as a field name: any case, spaces or hyphens for underscores."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def _sniff_header(text: str) -> tuple[str, list[str]]:
+    """The delimiter (comma, semicolon or tab) whose header names the required columns.
+
+    Else the one that splits the header into the most columns, for the error message.
+    """
+    best: tuple[int, str, list[str]] | None = None
+    for delimiter in _DELIMITERS:
+        try:
+            header = [
+                _column(c) for c in next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+            ]
+        except csv.Error:
+            continue
+        if {"commitment_id", "status", "on"} <= set(header):
+            return delimiter, header
+        if best is None or len(header) > best[0]:
+            best = (len(header), delimiter, header)
+    return (",", []) if best is None else (best[1], best[2])
+
+
+class DuplicateLineError(UsageError):
+    """A batch line repeating an update in force."""
+
+
+def _batch_record(
+    store: Tracker,
+    fields: dict[str, Any],
+    by: str | None,
+    vocabulary: cm.Crosswalk | None = None,
+) -> None:
     unknown = set(fields) - BATCH_FIELDS
     if unknown:
         msg = (
@@ -721,9 +778,13 @@ def _batch_record(store: Tracker, fields: dict[str, Any], by: str | None) -> Non
         if recorded_at is None or recorded_at.utcoffset() is None:
             msg = "recorded_at must be an ISO date-time with offset, e.g. 2024-06-18T09:00:00+00:00"
             raise UsageError(msg)
+    status: str | cm.Status = fields["status"]
+    if vocabulary is not None:
+        status = vocabulary.status(status)
+    _check_not_repeated(store, fields, status, on)
     store.record(
         fields["commitment_id"],
-        fields["status"],
+        status,
         on=on,
         source=fields.get("source") or None,
         sources=sources,
@@ -736,6 +797,27 @@ def _batch_record(store: Tracker, fields: dict[str, Any], by: str | None) -> Non
     )
 
 
+def _check_not_repeated(
+    store: Tracker, fields: dict[str, Any], status: str | cm.Status, on: dt.date
+) -> None:
+    """Refuse an update identical to one in force: same commitment, party, status and day."""
+    try:
+        wanted = store.workflow.parse_status(status)
+    except CommitmentsError:
+        return  # an unknown status: `record` refuses it with its own message
+    party = fields.get("party") or None
+    cid = fields["commitment_id"]
+    if cid not in store:
+        return
+    for update in store.history(cid):
+        if (update.status, update.on, update.party) == (wanted, on, party):
+            msg = (
+                f"duplicate of update {update.id} ({cid}, {party or 'all parties'}, "
+                f"{wanted.value} on {on}), already in force"
+            )
+            raise DuplicateLineError(msg)
+
+
 def _refuse_if(problems: list[str]) -> None:
     if problems:
         raise Refused(problems)
@@ -745,7 +827,8 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
     text, fmt = _batch_text(args, ctx)
     by = _recorded_by(args, ctx)
     problems: list[str] = []
-    count = 0
+    count = skipped = 0
+    vocabulary = None if args.vocabulary is None else VOCABULARIES[args.vocabulary]
     with _open_for_write(args, ctx) as store:
         try:
             with store.transaction():
@@ -761,7 +844,12 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
                         problems.append(f"line {number}: {item}")
                         continue
                     try:
-                        _batch_record(store, item, by)
+                        _batch_record(store, item, by, vocabulary)
+                    except DuplicateLineError as exc:
+                        if args.skip_duplicates:
+                            skipped += 1
+                        else:
+                            problems.append(f"line {number}: {exc} (--skip-duplicates skips it)")
                     except (CommitmentsError, UsageError) as exc:
                         problems.append(f"line {number}: {exc}")
                     else:
@@ -775,9 +863,10 @@ def _run_batch(args: argparse.Namespace, ctx: Context) -> int:
             )
             return 1
     if args.format == "json":
-        ctx.out.write(json.dumps({"recorded": count}) + "\n")
+        ctx.out.write(json.dumps({"recorded": count, "skipped_duplicates": skipped}) + "\n")
     else:
-        ctx.out.write(f"recorded {count} update(s)\n")
+        also = f"; skipped {skipped} duplicate(s)" if skipped else ""
+        ctx.out.write(f"recorded {count} update(s){also}\n")
     return 0
 
 

@@ -64,8 +64,11 @@ class Crosswalk:
         return tuple(dict.fromkeys(self.naming[s] for s in Status))
 
     def status(self, label: str) -> Status:
-        """The status a label imports as (case and surrounding space ignored)."""
-        wanted = str(label).strip().casefold()
+        """The status a label imports as (case, surrounding space and minus sign ignored).
+
+        A Unicode minus sign (U+2212, as typeset score tables write -1) reads as "-".
+        """
+        wanted = str(label).strip().replace("\u2212", "-").casefold()
         for known, status in self.reading.items():
             if known.casefold() == wanted:
                 return status

@@ -1,0 +1,87 @@
+"""`record --batch` reads what analysts already have: Excel CSVs, other delimiters and
+vocabularies, and refuses (or skips) updates that repeat one in force."""
+
+from __future__ import annotations
+
+import pytest
+
+import commitments as cm
+from store_support import python, run
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    path = str(tmp_path / "t.db")
+    run("init", "--seed", "--store", path)
+    return path
+
+
+def statuses(db: str, cid: str) -> list[tuple[str, str, str | None]]:
+    with cm.open_store(db) as t:
+        return [(u.status.value, u.on.isoformat(), u.party) for u in t.history(cid)]
+
+
+EXCEL = (
+    "\ufeffCommitment ID;Status;On;Party\r\n"
+    "cjk-fta-negotiations;In the Works;2026-11-20;KR\r\n"
+    "cn-kr-people-exchange-committee;Promise Kept;2026-11-21;\r\n"
+)
+
+
+def test_an_excel_csv_with_semicolons_and_politifact_labels(db, tmp_path):
+    """A byte-order mark, CRLF, semicolons, headers in any case, labels read by vocabulary."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(EXCEL.encode("utf-8"))
+    code, out, err = python("-m", "commitments", "record", "--batch", str(path),
+                            "--vocabulary", "politifact", "--store", db)  # fmt: skip
+    assert (code, out, err) == (0, "recorded 2 update(s)\n", "")
+    assert statuses(db, "cjk-fta-negotiations")[-1] == ("in_progress", "2026-11-20", "KR")
+    assert statuses(db, "cn-kr-people-exchange-committee")[-1] == ("fulfilled", "2026-11-21", None)
+
+
+def test_tabs_and_the_g7_scale_with_a_unicode_minus(db):
+    text = "COMMITMENT_ID\tSTATUS\tON\ncjk-fta-negotiations\t\u22121\t2026-11-25\n"
+    code, _, err = run("record", "--batch", "-", "--vocabulary", "g7-interim", "--store", db,
+                       stdin=text)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert statuses(db, "cjk-fta-negotiations")[-1] == ("pledged", "2026-11-25", None)
+    code, _, err = run("record", "--batch", "-", "--vocabulary", "g7", "--store", db,
+                       stdin=text.replace("\u22121", "+1").replace("25", "26"))  # fmt: skip
+    assert code == 0, err
+    assert statuses(db, "cjk-fta-negotiations")[-1] == ("fulfilled", "2026-11-26", None)
+
+
+def test_a_header_that_names_nothing_known_says_what_it_saw(db):
+    code, _, err = run("record", "--batch", "-", "--batch-format", "csv", "--store", db,
+                       stdin="id|state|day\nx|y|z\n")  # fmt: skip
+    assert code == 1
+    assert "read with commas between columns, it names 'id|state|day'" in err
+    code, _, err = run("record", "--batch", "-", "--batch-format", "csv", "--store", db,
+                       stdin="id;state;day;note\nx;y;z;w\n")  # fmt: skip
+    assert "read with semicolons between columns, it names 'id', 'state', 'day', 'note'" in err
+
+
+def test_a_repeated_update_is_refused_with_its_line_or_skipped(db):
+    first = "commitment_id,status,on,party\ncjk-fta-negotiations,in_progress,2026-11-20,KR\n"
+    assert run("record", "--batch", "-", "--store", db, stdin=first)[0] == 0
+    again = first + "cjk-fta-negotiations,stalled,2026-11-21,KR\n"
+    code, _, err = run("record", "--batch", "-", "--store", db, stdin=again)
+    assert code == 1
+    assert "line 2: duplicate of update cjk-fta-negotiations:" in err
+    assert "nothing recorded" in err
+    assert len(statuses(db, "cjk-fta-negotiations")) == 3  # the seed's two, and the first
+    code, out, _ = run("record", "--batch", "-", "--skip-duplicates", "--store", db, stdin=again)
+    assert (code, out) == (0, "recorded 1 update(s); skipped 1 duplicate(s)\n")
+    # Within one batch too: the second line repeats the first.
+    twice = "commitment_id,status,on\ncjk-10th-summit-japan,in_progress,2026-11-22\n" * 1
+    twice += "cjk-10th-summit-japan,in_progress,2026-11-22\n"
+    code, _, err = run("record", "--batch", "-", "--store", db, stdin=twice)
+    assert code == 1
+    assert "line 3: duplicate" in err
+
+
+def test_batch_options_need_a_batch(db):
+    code, _, err = run("record", "cjk-fta-negotiations", "stalled", "--on", "2026-11-20",
+                       "--skip-duplicates", "--store", db)  # fmt: skip
+    assert code == 2
+    assert "apply to --batch" in err
