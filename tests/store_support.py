@@ -15,6 +15,12 @@ from commitments import cli
 TODAY = dt.date(2025, 1, 15)
 
 
+SEED_NOTICE = (
+    "commitments: notice: no store given (--store or $COMMITMENTS_STORE); answering from the "
+    "bundled seed catalog\n"
+)
+
+
 def run(*argv: str, environ=None, stdin: str = "") -> tuple[int, str, str]:
     """Run the command line in this process: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import commitments as cm
-from store_support import run
+from store_support import SEED_NOTICE, run
 from test_output_fuzz import trackers as fuzz_trackers
 
 D = dt.date
@@ -126,7 +126,7 @@ def test_all_time_is_every_event_and_each_after_is_the_known_status(tracker):
 
 def test_cli_changes_in_every_format():
     code, out, err = run("changes", "--since", "2025-11-20", "--until", "2025-11-22")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, SEED_NOTICE)
     assert (
         "2025-11-22 00:00  cjk-10th-summit-japan  update  pledged -> stalled (on 2025-11-22)" in out
     )

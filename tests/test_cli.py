@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import commitments as cm
 from commitments import cli
-from store_support import python, run, sample_tracker
+from store_support import SEED_NOTICE, python, run, sample_tracker
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ class TestQueries:
         for args in (("--within", "-3d"), ("--within=-3d",)):
             code, _, err = run("due", "--store", db, *args)
             assert code == 2
-            assert "expected a span such as 30d or 4w, got '-3d'" in err
+            assert "expected a span such as 30d, 4w or 3m, got '-3d'" in err
 
     def test_known_on_hides_later_recording(self, db):
         """`--known-on` before anything was recorded shows no commitment at all."""
@@ -456,6 +456,7 @@ class TestReviewedEdges:
     def test_file_errors_are_refusals(self, tmp_path):
         """Writing an export to a directory, or reading a directory as a store, is refused."""
         code, _, err = run("export", "-o", str(tmp_path))
+        err = err.removeprefix(SEED_NOTICE)
         assert (code, err.startswith("commitments: refused:")) == (1, True)
         assert "is a directory" in err
         code, _, err = run("status", "--store", str(tmp_path))
@@ -652,3 +653,61 @@ def test_add_reads_fiscal_years_only_with_their_start(tmp_path):
     code, _, err = run(*argv, "--fiscal-year-start", "13")
     assert code == 2
     assert "month number 1-12" in err
+
+
+class TestSmallCourtesies:
+    """What a new user trips on, answered in the user's terms."""
+
+    def test_options_may_come_before_the_command(self, db):
+        before = run("--store", db, "--as-of", "2024-12-10", "due", "--format", "csv")
+        after = run("due", "--store", db, "--as-of", "2024-12-10", "--format", "csv")
+        assert before == after
+        assert before[0] == 0
+        assert run(f"--store={db}", "show", "ndc")[0] == 0
+        code, _, err = run("--bogus", "status")
+        assert code == 2
+        assert "unrecognized arguments: --bogus" in err
+
+    def test_within_takes_calendar_months(self, db):
+        """3m from 10 November reaches 10 February: ndc's end-of-2024 deadline is inside."""
+        _, out, _ = run("due", "--store", db, "--as-of", "2024-11-10", "--within", "3m")
+        assert "ndc" in out
+        _, out, _ = run("due", "--store", db, "--as-of", "2024-11-10", "--within", "1m")
+        assert "ndc" not in out
+
+    @pytest.mark.parametrize(
+        ("day", "message"),
+        [
+            ("2025-02-30", "2025-02-30 is not a real date: February 2025 has 28 days"),
+            ("2024-02-30", "2024-02-30 is not a real date: February 2024 has 29 days"),
+            ("2025-13-01", "2025-13-01 is not a real date: there is no month 13"),
+            ("30/02/2025", "expected a date YYYY-MM-DD, got '30/02/2025'"),
+        ],
+    )
+    def test_a_date_that_does_not_exist_says_why(self, day, message):
+        code, _, err = run("status", "--as-of", day)
+        assert code == 2
+        assert message in err
+
+    def test_show_suggests_ids_whatever_their_case(self):
+        code, _, err = run("show", "CJK-FTA-NEGOTIATIONS")
+        assert code == 1
+        assert "did you mean cjk-fta-negotiations" in err
+
+    def test_retract_explains_event_ids(self, db):
+        code, _, err = run("retract", "ndc", "--reason", "x", "--store", db)
+        assert code == 1
+        assert "an event's id is COMMITMENT_ID:N" in err
+
+    def test_import_of_a_csv_points_to_record_batch(self, db, tmp_path):
+        path = tmp_path / "updates.csv"
+        path.write_text("commitment_id,status,on\nndc,fulfilled,2024-12-01\n", encoding="utf-8")
+        code, _, err = run("import", str(path), "--store", db)
+        assert code == 1
+        assert "`commitments record --batch FILE`" in err
+
+    def test_the_seed_catalog_says_so_on_stderr(self, db):
+        code, out, err = run("overdue", "--as-of", "2026-11-30")
+        assert (code, err) == (0, SEED_NOTICE)
+        assert "cjk-leaders-summit-annual" in out
+        assert run("overdue", "--store", db)[2] == ""  # a store: nothing to say

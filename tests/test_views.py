@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import commitments as cm
 from commitments.views import Filter
-from store_support import run
+from store_support import SEED_NOTICE, run
 from test_output_fuzz import trackers as fuzz_trackers
 
 D = dt.date
@@ -161,7 +161,7 @@ def test_any_view_is_the_whole_answer_filtered(tracker, party, day):
 
 def test_cli_slices_listings_compliance_and_exports(seeds):
     code, out, err = run("overdue", "--as-of", "2026-11-30", "--party", "kr", "--format", "json")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, SEED_NOTICE)
     assert [row["id"] for row in json.loads(out)["commitments"]] == ids(
         seeds.where(party="kr").overdue(as_of=LATE)
     )
@@ -184,7 +184,10 @@ def test_cli_says_when_nothing_matches_and_refuses_empty_flags():
     code, out, err = run("overdue", "--party", "XX", "--area", " trade")
     assert code == 0
     assert out == "(none)\n"
-    assert err == "commitments: notice: no commitment matches --party XX --area ' trade'\n"
+    assert (
+        err
+        == SEED_NOTICE + "commitments: notice: no commitment matches --party XX --area ' trade'\n"
+    )
     code, _, err = run("status", "--text", "")
     assert code == 2
     assert "--text is empty" in err

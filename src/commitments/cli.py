@@ -60,7 +60,7 @@ BATCH_FIELDS = frozenset(
         "update_id",
     }
 )
-_WITHIN = re.compile(r"(\d{1,5})\s*([dw]?)")
+_WITHIN = re.compile(r"(\d{1,5})\s*([dwm]?)")
 
 
 class UsageError(Exception):
@@ -76,6 +76,9 @@ class Refused(Exception):  # noqa: N818 - reads as the outcome it reports
 
 
 class _Parser(argparse.ArgumentParser):
+    #: Every subcommand's options, each with whether it takes a value (`build_parser`).
+    command_options: dict[str, bool]
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
@@ -129,18 +132,53 @@ def parse_date(text: str) -> dt.date:
     """A YYYY-MM-DD date for a flag (the catalog's one reading of dates)."""
     day = iso_date(text)
     if day is None:
-        msg = f"expected a date YYYY-MM-DD, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
+        raise argparse.ArgumentTypeError(_not_a_date(text))
     return day
 
 
-def parse_within(text: str) -> dt.timedelta:
-    """A span such as `30d`, `30` (days) or `4w` (weeks)."""
+def _not_a_date(text: str) -> str:
+    """Why `text` is not a date: its shape, or the day or month it names that no calendar has."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match is None:
+        return f"expected a date YYYY-MM-DD, got {text!r}"
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:  # noqa: PLR2004
+        return f"{text} is not a real date: there is no month {month}"
+    import calendar  # noqa: PLC0415 - only this message needs it
+
+    last = calendar.monthrange(max(year, 1), month)[1]
+    name = calendar.month_name[month]
+    return f"{text} is not a real date: {name} {year} has {last} days"
+
+
+@attrs.frozen
+class Months:
+    """A span of calendar months (`3m`), measured from the as-of date when it is known."""
+
+    count: int
+
+    def days_from(self, day: dt.date) -> dt.timedelta:
+        """The span in days from `day` to the same day `count` months later.
+
+        Or to that month's last day, where it is shorter (31 January plus one month).
+        """
+        from dateutil.relativedelta import relativedelta  # noqa: PLC0415 - only --within 3m
+
+        try:
+            return (day + relativedelta(months=self.count)) - day
+        except (OverflowError, ValueError):
+            return dt.date.max - day  # past 9999-12-31: every later deadline
+
+
+def parse_within(text: str) -> dt.timedelta | Months:
+    """A span such as `30d`, `30` (days), `4w` (weeks) or `3m` (calendar months)."""
     match = _WITHIN.fullmatch(text.strip())
     if match is None:
-        msg = f"expected a span such as 30d or 4w, got {text!r}"
+        msg = f"expected a span such as 30d, 4w or 3m, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     count = int(match.group(1))
+    if match.group(2) == "m":
+        return Months(count)
     return dt.timedelta(weeks=count) if match.group(2) == "w" else dt.timedelta(days=count)
 
 
@@ -272,6 +310,10 @@ def _read_tracker(args: argparse.Namespace, ctx: Context) -> Iterator[Tracker]:
     """
     path = _store_path(args, ctx)
     if path is None:
+        ctx.err.write(
+            f"commitments: notice: no store given (--store or ${ENV_STORE}); answering from "
+            "the bundled seed catalog\n"
+        )
         yield _sliced(_seed(), args, ctx)
         return
     from commitments.store import open_store  # noqa: PLC0415 - keeps sqlite3 off import
@@ -374,6 +416,8 @@ def _query_flags(parser: argparse.ArgumentParser) -> None:
 def _selected(args: argparse.Namespace, ctx: Context, kind: str) -> list[dict[str, Any]]:
     """The rows of the commitments a query selects, from one read of the tracker."""
     within = getattr(args, "within", None)
+    if isinstance(within, Months):
+        within = within.days_from(args.as_of)
     with _read_tracker(args, ctx) as tracker:
         found = tracker.select(kind, as_of=args.as_of, known_on=args.known_on, within=within)
         return [_row(a) for a in found]
@@ -1060,7 +1104,16 @@ def _import_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_import(args: argparse.Namespace, ctx: Context) -> int:
-    tracker = cm.load(args.catalog)
+    try:
+        tracker = cm.load(args.catalog)
+    except cm.CatalogError as exc:
+        if Path(args.catalog).suffix.lower() in {".csv", ".tsv", ".txt"}:
+            msg = (
+                f"{exc}; import reads a JSON catalog (see `export`): a CSV of status updates "
+                "goes in with `commitments record --batch FILE`"
+            )
+            raise Refused(msg) from None
+        raise
     with _open_for_write(args, ctx) as store:
         if tracker.workflow != store.workflow or tracker.policy != store.policy:
             msg = (
@@ -1222,7 +1275,7 @@ def _due_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--within",
         type=parse_within,
-        help="deadlines whose latest date is within this span from --as-of, e.g. 30d, 4w "
+        help="deadlines whose latest date is within this span from --as-of, e.g. 30d, 4w, 3m "
         "(default: commitments inside their deadline window)",
     )
 
@@ -1456,7 +1509,7 @@ for _command in (
 # -- the parser and the entry point --------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     """The argument parser with every registered subcommand."""
     examples = "\n".join(f"  {c.examples}" for c in COMMANDS.values())
     parser = _Parser(
@@ -1488,7 +1541,35 @@ def build_parser() -> argparse.ArgumentParser:
         command.flags(sub)
         if command.name in SLICED:
             _slice_flags(sub)
+    parser.command_options = {
+        option: action.nargs != 0
+        for sub in subparsers.choices.values()
+        for action in sub._actions  # noqa: SLF001 - argparse keeps them only there
+        for option in action.option_strings
+        if option not in {"-h", "--help"}
+    }
     return parser
+
+
+def _command_first(words: list[str], options: dict[str, bool]) -> list[str]:
+    """`words` with the command's options given before it moved after it.
+
+    So `commitments --store x.db status` reads as `commitments status --store x.db`.
+    """
+    moved: list[str] = []
+    i = 0
+    while i < len(words) and words[i].startswith("-"):
+        name = words[i].split("=", 1)[0]
+        if name not in options:
+            break  # --help, --version, or a mistake argparse reports in its words
+        moved.append(words[i])
+        i += 1
+        if "=" not in moved[-1] and options[name] and i < len(words):
+            moved.append(words[i])
+            i += 1
+    if not moved or i >= len(words):
+        return words
+    return [words[i], *moved, *words[i + 1 :]]
 
 
 # Options whose value may look like a flag to argparse ("--within -3d"); joined to their
@@ -1543,7 +1624,9 @@ def run(
     try:
         try:
             with contextlib.redirect_stdout(ctx.out):
-                args = parser.parse_args(_join_dash_values(words))
+                args = parser.parse_args(
+                    _join_dash_values(_command_first(words, parser.command_options))
+                )
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0)
         if args.command is None:

@@ -50,7 +50,10 @@ class UnknownCommitmentError(CommitmentsError, KeyError):
 
         self.commitment_id = commitment_id
         ids = list(known)
-        close = difflib.get_close_matches(commitment_id, ids, n=3)
+        # Case is ignored when looking for a near miss: CJK-FTA finds cjk-fta.
+        folded = {i.casefold(): i for i in ids}
+        wanted = str(commitment_id).casefold()
+        close = [folded[m] for m in difflib.get_close_matches(wanted, list(folded), n=3)]
         if close:
             hint = f"; did you mean {', '.join(close)}?"
         elif ids:
@@ -81,7 +84,10 @@ class UnknownEventError(CommitmentsError, KeyError):
 
     def __init__(self, event_id: str) -> None:
         self.event_id = event_id
-        super().__init__(f"unknown event {event_id!r}")
+        super().__init__(
+            f"unknown event {event_id!r}; an event's id is COMMITMENT_ID:N, such as "
+            "cjk-fta-negotiations:2 (`commitments show COMMITMENT_ID` lists them)"
+        )
 
     def __str__(self) -> str:
         return str(self.args[0])
