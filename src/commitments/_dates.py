@@ -1,7 +1,9 @@
 """Dates given as text: the one reading of YYYY-MM-DD, and the days questions are asked on.
 
 Catalogs, batch files, the command line and queries all read a date as exactly
-YYYY-MM-DD (no week dates, no basic form), so one spelling means one day everywhere.
+YYYY-MM-DD (no week dates, no basic form), so one spelling means one day everywhere, and
+a moment as YYYY-MM-DDTHH:MM:SS, an optional fraction, and `Z` or an offset +HH:MM (the
+RFC 3339 form; an offset may carry seconds, as Python writes some zones').
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ import re
 from commitments.exceptions import ValidationError
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)"
+)
 
 
 def iso_date(text: str) -> dt.date | None:
@@ -20,6 +26,16 @@ def iso_date(text: str) -> dt.date | None:
         return None
     try:
         return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def iso_moment(text: str) -> dt.datetime | None:
+    """The aware moment `text` states in the one spelling above, or None."""
+    if not _ISO_MOMENT.fullmatch(text):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
     except ValueError:
         return None
 
@@ -49,11 +65,8 @@ def query_known_on(value: dt.date | dt.datetime | str | None) -> dt.date | dt.da
     day = iso_date(value)
     if day is not None:
         return day
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.utcoffset() is None:
+    moment = iso_moment(value)
+    if moment is None:
         raise ValidationError(
             f"known_on {value!r} is neither a date YYYY-MM-DD nor an ISO date-time with "
             "an offset, such as 2025-01-31T12:00:00+00:00"

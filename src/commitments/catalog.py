@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from commitments._bulk import BULK_BYTES, BULK_OBJECTS, paused_gc
-from commitments._dates import iso_date
+from commitments._dates import iso_date, iso_moment
 from commitments._strict_json import read_json
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
@@ -87,20 +87,22 @@ def _date(value: object, _: object) -> dt.date:
     return day
 
 
+_NAIVE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?")
+
+
 def _datetime(value: object, _: object) -> dt.datetime:
     if not isinstance(value, str):
         raise TypeError(
             f"expected an ISO 8601 date-time with offset, got {_json_type(value)} {value!r}"
         )
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+    moment = iso_moment(value)
+    if moment is None:
+        if _NAIVE.fullmatch(value):
+            raise ValueError(f"date-time {value!r} has no UTC offset; add one, e.g. +00:00")
         raise ValueError(
             f"expected an ISO 8601 date-time with offset, e.g. 2024-06-18T09:00:00+00:00, "
             f"got {value!r}"
-        ) from None
-    if moment.utcoffset() is None:
-        raise ValueError(f"date-time {value!r} has no UTC offset; add one, e.g. +00:00")
+        )
     return moment
 
 
@@ -446,7 +448,7 @@ def _tracker_from(document: object, clock: Clock) -> Tracker:
     if not isinstance(document, dict):
         raise CatalogError("$", f"expected an object, got {_json_type(document)}")
     version = document.get("schema_version")
-    if version not in (1, SCHEMA_VERSION):
+    if type(version) is not int or version not in (1, SCHEMA_VERSION):
         raise CatalogError(
             "$.schema_version",
             f"unsupported schema version {version!r}; this library reads versions 1 and "
@@ -659,7 +661,8 @@ def _field(body: dict[str, Any], key: str, kind: Any, path: str) -> Any:  # noqa
         first = cattrs.transform_error(exc, path=f"{path}.{key}", format_exception=_format)[0]
         message, _, where = first.rpartition(" @ ")
         raise CatalogError(where or f"{path}.{key}", message or first) from None
-    except (CommitmentsError, TypeError, ValueError) as exc:
+    except (CommitmentsError, TypeError, ValueError, AttributeError, LookupError) as exc:
+        # A value of the wrong shape (text where an object belongs) fails deep in a hook.
         raise CatalogError(f"{path}.{key}", _format(exc, kind)) from None
 
 

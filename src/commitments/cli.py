@@ -25,7 +25,7 @@ import attrs
 
 import commitments as cm
 from commitments._atomic import write_atomically
-from commitments._dates import iso_date
+from commitments._dates import iso_date, iso_moment
 from commitments._spreadsheet import SafeCsv
 from commitments._strict_json import read_json
 from commitments._terminal import ljust, terminal_json, visible, width
@@ -815,11 +815,8 @@ def _batch_record(
         raise UsageError(msg) from None
     recorded_at = None
     if fields.get("recorded_at"):
-        try:
-            recorded_at = dt.datetime.fromisoformat(fields["recorded_at"])
-        except ValueError:
-            recorded_at = None
-        if recorded_at is None or recorded_at.utcoffset() is None:
+        recorded_at = iso_moment(fields["recorded_at"])
+        if recorded_at is None:
             msg = "recorded_at must be an ISO date-time with offset, e.g. 2024-06-18T09:00:00+00:00"
             raise UsageError(msg)
     status: str | cm.Status = fields["status"]
