@@ -711,3 +711,47 @@ class TestSmallCourtesies:
         assert (code, err) == (0, SEED_NOTICE)
         assert "cjk-leaders-summit-annual" in out
         assert run("overdue", "--store", db)[2] == ""  # a store: nothing to say
+
+
+class TestCitations:
+    def test_a_citation_without_a_url(self, db):
+        code, out, err = run(
+            "record", "ndc", "in_progress", "--on", "2024-06-01", "--source-title",
+            "Annual progress report", "--publisher", "Ministry of Environment",
+            "--published-on", "2024-06-03", "--store", db,
+        )  # fmt: skip
+        assert (code, err) == (0, "")
+        with cm.open_store(db) as t:
+            (source,) = t.event(out.strip()).sources
+        assert source == cm.Source(
+            title="Annual progress report",
+            publisher="Ministry of Environment",
+            published_on=dt.date(2024, 6, 3),
+        )
+
+    def test_a_url_with_its_citation(self, db):
+        code, out, _ = run(
+            "amend", "ndc", "--title", "Update the NDC", "--reason", "wording",
+            "--source", "https://example.org/r", "--source-title", "Report", "--store", db,
+        )  # fmt: skip
+        assert code == 0
+        with cm.open_store(db) as t:
+            assert t.event(out.strip()).sources == (
+                cm.Source(url="https://example.org/r", title="Report"),
+            )
+
+    @pytest.mark.parametrize(
+        ("flags", "message"),
+        [
+            (["--source", "Annual report 2024"], "--source takes an http(s) URL"),
+            (["--source", "ftp://example.org/x"], "--source takes an http(s) URL"),
+            (["--source", "https://a.test", "--source", "https://b.test", "--publisher", "X"],
+             "describe one source"),
+        ],
+    )  # fmt: skip
+    def test_a_source_that_is_not_a_url_gets_a_hint(self, db, flags, message):
+        code, _, err = run("record", "ndc", "in_progress", "--on", "2024-06-01", *flags,
+                           "--store", db)  # fmt: skip
+        assert code == 2
+        assert message in err
+        assert "--source-title" in err or "one source" in err

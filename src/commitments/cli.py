@@ -610,9 +610,7 @@ def _record_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("status", nargs="?", help="the new status, e.g. in_progress, fulfilled")
     parser.add_argument("--on", type=parse_date, help="the date the status took effect")
     parser.add_argument("--party", help="one of the commitment's parties (default: all)")
-    parser.add_argument(
-        "--source", action="append", default=[], help="a URL of evidence (repeatable)"
-    )
+    _source_flags(parser)
     parser.add_argument("--note", default="", help="free text")
     parser.add_argument("--reason", help="a short code: blocked, reversed, replaced, ...")
     parser.add_argument(
@@ -642,6 +640,52 @@ def _record_flags(parser: argparse.ArgumentParser) -> None:
     _by_flag(parser)
 
 
+def _source_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "evidence (a --source URL, and/or one citation described by the other flags)"
+    )
+    group.add_argument(
+        "--source", action="append", default=[], metavar="URL",
+        help="an http(s) URL of evidence (repeatable)",
+    )  # fmt: skip
+    group.add_argument("--source-title", metavar="TEXT", help="the cited document's title")
+    group.add_argument("--publisher", metavar="TEXT", help="who published it")
+    group.add_argument(
+        "--published-on", type=parse_date, metavar="DATE", help="when it was published"
+    )
+
+
+def _sources(args: argparse.Namespace) -> list[cm.Source]:
+    """The evidence the flags give: URLs, with the citation flags describing one of them."""
+    for url in args.source:
+        if not url.lower().startswith(("https://", "http://")):
+            msg = (
+                f"--source takes an http(s) URL, got {url!r}; for a citation without one "
+                "(a printed report, a briefing) give --source-title, --publisher and "
+                "--published-on"
+            )
+            raise UsageError(msg)
+    cited = (args.source_title, args.publisher, args.published_on)
+    if all(part is None for part in cited):
+        return [cm.Source(url=url) for url in args.source]
+    if len(args.source) > 1:
+        msg = (
+            "--source-title, --publisher and --published-on describe one source: give one --source"
+        )
+        raise UsageError(msg)
+    try:
+        return [
+            cm.Source(
+                url=args.source[0] if args.source else None,
+                title=args.source_title,
+                publisher=args.publisher,
+                published_on=args.published_on,
+            )
+        ]
+    except CommitmentsError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _run_record(args: argparse.Namespace, ctx: Context) -> int:
     if args.batch is None and (args.vocabulary or args.skip_duplicates):
         msg = "--vocabulary and --skip-duplicates apply to --batch"
@@ -659,7 +703,7 @@ def _run_record(args: argparse.Namespace, ctx: Context) -> int:
             args.id,
             args.status,
             on=args.on,
-            sources=args.source,
+            sources=_sources(args),
             note=args.note,
             party=args.party,
             reason=args.reason,
@@ -950,7 +994,7 @@ def _amend_flags(parser: argparse.ArgumentParser) -> None:
         help="the date the pledge changed (a revision); without it, a correction",
     )
     parser.add_argument("--reason", required=True, help="why it is amended")
-    parser.add_argument("--source", action="append", default=[], help="a URL of evidence")
+    _source_flags(parser)
     parser.add_argument("--format", choices=("table", "json"), default="table")
     _by_flag(parser)
 
@@ -984,7 +1028,7 @@ def _run_amend(args: argparse.Namespace, ctx: Context) -> int:
             args.id,
             reason=args.reason,
             on=args.on,
-            source=args.source,
+            source=_sources(args),
             recorded_by=_recorded_by(args, ctx),
             **changes,
         )
@@ -1023,7 +1067,7 @@ def _add_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--description", default="")
     parser.add_argument("--occasion", default="", help="e.g. the summit it was made at")
     parser.add_argument("--area", action="append", default=[], help="a policy area (repeatable)")
-    parser.add_argument("--source", action="append", default=[], help="a URL (repeatable)")
+    _source_flags(parser)
     parser.add_argument("--restates", action="append", default=[], help="an earlier commitment")
     _by_flag(parser)
 
@@ -1053,7 +1097,7 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
                 occasion=args.occasion,
                 areas=tuple(args.area),
                 deadline=deadline,
-                sources=tuple(args.source),
+                sources=tuple(_sources(args)),
                 restates=tuple(args.restates),
             )
         ]
