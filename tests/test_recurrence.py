@@ -367,12 +367,16 @@ class TestRecurringStatus:
 
 class TestRecurringAssessment:
     def test_overdue_when_last_completed_period_missed(self):
-        """Overdue in 2010 when 2009 was missed; not in 2011 once 2010 was met."""
+        """Overdue in 2010 when 2009 was missed, until the 2010 summit makes up for it."""
         t = tracker(summit())
         t.record("summit", "fulfilled", on=D(2008, 5, 1))
         t.record("summit", "fulfilled", on=D(2010, 5, 1))
         assert t.assess("summit", as_of=D(2010, 1, 1)).overdue
-        assert t.assess("summit", as_of=D(2010, 12, 31)).overdue
+        assert t.assess("summit", as_of=D(2010, 4, 30)).overdue
+        caught_up = t.assess("summit", as_of=D(2010, 5, 1))
+        assert not caught_up.overdue
+        assert (caught_up.period, caught_up.missed_periods) == ("met", 1)  # 2009 still counts
+        assert not t.assess("summit", as_of=D(2010, 12, 31)).overdue
         assert not t.assess("summit", as_of=D(2011, 1, 1)).overdue
         assert not t.assess("summit", as_of=D(2009, 12, 31)).overdue
 

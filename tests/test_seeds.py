@@ -232,13 +232,14 @@ class TestRealCases:
 
     def test_overdue_on_pinned_dates(self, seeds):
         """Which pledges with deadlines were overdue on four dates."""
-        # No summit in 2023: the yearly pledge is overdue all through 2024.
-        assert ids(seeds.overdue(as_of=D(2024, 6, 5))) == {"cjk-leaders-summit-annual"}
+        # No summit in 2023: the yearly pledge is overdue until the Seoul summit of May 2024.
+        assert ids(seeds.overdue(as_of=D(2024, 5, 26))) == {"cjk-leaders-summit-annual"}
+        assert ids(seeds.overdue(as_of=D(2024, 6, 5))) == set()
         assert "cn-kr-fta-phase2-resumption" in ids(seeds.due(as_of=D(2024, 6, 5)))
-        assert ids(seeds.overdue(as_of=D(2024, 7, 1))) == {
-            "cn-kr-fta-phase2-resumption",
-            "cjk-leaders-summit-annual",  # no summit in 2023
-        }
+        # Five weeks after that summit, only the FTA meeting promised for early June is late.
+        assert ids(seeds.overdue(as_of=D(2024, 7, 1))) == {"cn-kr-fta-phase2-resumption"}
+        summit = seeds.assess("cjk-leaders-summit-annual", as_of=D(2024, 7, 1))
+        assert (summit.period, summit.overdue) == ("met", False)
         assert ids(seeds.overdue(as_of=D(2025, 12, 31))) == {"cn-kr-fta-phase2-resumption"}
         assert ids(seeds.overdue(as_of=D(2026, 1, 2))) == {
             "cn-kr-fta-phase2-resumption",

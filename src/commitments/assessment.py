@@ -82,6 +82,9 @@ class Assessment:
     by_policy: bool = False
     missed_periods: int | None = None
     streak: int | None = None
+    #: For a recurring commitment: "met" or "due" (its current period), "missed" or "met"
+    #: (its latest, when none is current); None otherwise.
+    period: str | None = None
     original_deadline: Deadline | None = attrs.field(
         default=attrs.Factory(lambda self: self.commitment.deadline, takes_self=True)
     )
@@ -147,16 +150,41 @@ def deadline_flags(commitment: Commitment, status: Status, as_of: dt.date) -> tu
 def recurring_flags(
     periods: Sequence[Occurrence], status: Status, as_of: dt.date
 ) -> tuple[bool, bool]:
-    """(overdue, due) for a recurring commitment in `status` with `periods` up to `as_of`."""
+    """(overdue, due) for a recurring commitment in `status` with `periods` up to `as_of`.
+
+    Overdue: the latest completed period was missed and the current one is not met yet
+    (a summit held this year makes up for last year's being missed, as far as being
+    behind goes; `missed_periods` still counts it). Due: the current period is not met.
+    """
     if not status.is_open or not periods:
         return False, False
+    current, completed = _current_and_completed(periods, as_of)
+    current_met = current is not None and current.met
+    overdue = completed is not None and completed.missed and not current_met
+    return overdue, current is not None and not current_met
+
+
+def _current_and_completed(
+    periods: Sequence[Occurrence], as_of: dt.date
+) -> tuple[Occurrence | None, Occurrence | None]:
+    """The period containing `as_of` (if any) and the latest one completed before it."""
     if periods[-1].contains(as_of):
-        current: Occurrence | None = periods[-1]
-        completed = periods[-2] if len(periods) > 1 else None
-    else:
-        current, completed = None, periods[-1]
-    overdue = completed is not None and completed.missed
-    return overdue, current is not None and not current.met
+        return periods[-1], periods[-2] if len(periods) > 1 else None
+    return None, periods[-1]
+
+
+def period_state(periods: Sequence[Occurrence], as_of: dt.date) -> str | None:
+    """A recurring commitment's state in words (None before its first period).
+
+    Its current period "met" or "due"; with no current period, its latest "met" or "missed".
+    """
+    if not periods:
+        return None
+    current, completed = _current_and_completed(periods, as_of)
+    if current is not None:
+        return "met" if current.met else "due"
+    assert completed is not None  # noqa: S101 - periods is not empty
+    return "met" if completed.met else "missed"
 
 
 def streak(periods: Sequence[Occurrence], as_of: dt.date) -> int:
@@ -237,6 +265,7 @@ def assess_timeline(
         by_policy=by_policy,
         missed_periods=None if commitment.recurrence is None else sum(p.missed for p in periods),
         streak=None if commitment.recurrence is None else streak(periods, as_of),
+        period=None if commitment.recurrence is None else period_state(periods, as_of),
         original_deadline=(commitment if versions is None else versions.original).deadline,
     )
 
