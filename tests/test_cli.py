@@ -755,3 +755,18 @@ class TestCitations:
         assert code == 2
         assert message in err
         assert "--source-title" in err or "one source" in err
+
+
+def test_a_recurring_row_shows_its_period_streak_and_misses():
+    code, out, _ = run("status", "--as-of", "2024-07-01")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("cjk-leaders-summit-annual"))
+    # The Seoul summit of May 2024 met the 2024 period: not overdue, a streak of one.
+    assert "met (pledged)" in row
+    assert "streak 1, 8 missed" in row  # 2013-14, 2016-17 and 2020-23
+    assert "OVERDUE" not in row
+    code, out, _ = run("status", "--as-of", "2024-07-01", "--format", "json")
+    summit = next(
+        r for r in json.loads(out)["commitments"] if r["id"] == "cjk-leaders-summit-annual"
+    )
+    assert (summit["period"], summit["streak"], summit["missed_periods"]) == ("met", 1, 8)

@@ -366,7 +366,7 @@ def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
     table = [
         (
             r["id"],
-            r["status"],
+            r["status"] if r["period"] is None else f"{r['period']} ({r['status']})",
             visible(r["deadline"] or r["recurrence"] or "-"),
             _flags(r),
             visible(r["title"]),
@@ -380,12 +380,18 @@ def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
 
 
 def _flags(row: dict[str, Any]) -> str:
-    """The table's FLAGS cell: overdue, due, or how late a fulfilment was."""
+    """The table's FLAGS cell: overdue, due, how late a fulfilment was.
+
+    For a recurring commitment, its streak and missed periods instead of `due` (its
+    STATUS cell says met, due or missed).
+    """
     flags = []
     if row["overdue"]:
         flags.append("OVERDUE")
-    if row["due"]:
+    if row["due"] and row["period"] is None:
         flags.append("due")
+    if row["period"] is not None:
+        flags.append(f"streak {row['streak']}, {row['missed_periods']} missed")
     if row["late_by"]:
         flags.append(f"{row['late_by']}d late")
     return " ".join(flags)
