@@ -389,7 +389,7 @@ class TestStoreAgreesWithSeed:
             ("overdue", "--as-of", "2026-06-30"),
             ("overdue", "--as-of", "2026-06-30", "--known-on", "2026-06-30"),
             ("overdue", "--as-of", "2024-07-01"),
-            ("due", "--as-of", "2025-06-30"),
+            ("due", "--as-of", "2025-06-30", "--within", "all"),
             ("due", "--as-of", "2025-12-10", "--within", "30d"),
             ("fulfilled", "--as-of", "2025-12-31"),
             ("status", "--as-of", "2025-06-30"),
@@ -770,3 +770,18 @@ def test_a_recurring_row_shows_its_period_streak_and_misses():
         r for r in json.loads(out)["commitments"] if r["id"] == "cjk-leaders-summit-annual"
     )
     assert (summit["period"], summit["streak"], summit["missed_periods"]) == ("met", 1, 8)
+
+
+def test_due_looks_ninety_days_ahead_unless_told_otherwise(db):
+    """A pledge due by the end of 2024 is not due now in June 2024; --within all says it is."""
+    code, out, _ = run("due", "--store", db, "--as-of", "2024-06-01")
+    assert (code, out) == (0, "(none)\n")
+    _, out, _ = run("due", "--store", db, "--as-of", "2024-06-01", "--within", "all")
+    assert "ndc" in out
+    _, out, _ = run("due", "--store", db, "--as-of", "2024-10-05")  # 87 days before the end
+    assert "ndc" in out
+    _, out, _ = run("report", "--store", db, "--as-of", "2024-06-01")
+    assert "## Due within 90 days (0)" in out
+    _, out, _ = run("report", "--store", db, "--as-of", "2024-06-01", "--within", "all")
+    assert "## Due (" in out
+    assert "ndc" in out.split("## Due (")[1]

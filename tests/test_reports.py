@@ -74,7 +74,15 @@ class TestMarkdown:
         assert "## Overdue (1)" in text
         assert "**seoul-2024-health**" in text.split("## Due")[0]
         assert "121 days overdue" in text
-        assert "## Due (1)" in text
+        # The FTA pledge ends on 2025-12-31, 184 days on: due, but not within 90 days.
+        assert "## Due within 90 days (0)" in text
+        assert "## Due (1)" in render_markdown(trilateral(), as_of=FINAL, due_days=None)
+        assert "## Due within 184 days (1)" in render_markdown(
+            trilateral(), as_of=FINAL, due_days=184
+        )
+        assert "## Due within 183 days (0)" in render_markdown(
+            trilateral(), as_of=FINAL, due_days=183
+        )
         assert "| CN | 0.50 | 75.0% | 2 |" in text
         assert "| JP | -0.33 | 33.3% | 3 |" in text
         assert "| **All** | 0.13 | 56.3% | 8 |" in text

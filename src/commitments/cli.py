@@ -170,8 +170,29 @@ class Months:
             return dt.date.max - day  # past 9999-12-31: every later deadline
 
 
-def parse_within(text: str) -> dt.timedelta | Months:
-    """A span such as `30d`, `30` (days), `4w` (weeks) or `3m` (calendar months)."""
+DUE_DAYS = 90  # the horizon of `due` and reports: a "by 2030" pledge is not due in 2025
+Within = dt.timedelta | Months | str | None
+
+
+def _span_from(within: Within, as_of: dt.date, kind: str) -> dt.timedelta | None:
+    """The span a `due` question asks about: --within, else the default horizon.
+
+    None for 'all' (inside the deadline window) and for questions other than `due`.
+    """
+    if kind != "due" or within == "all":
+        return None
+    if within is None:
+        within = dt.timedelta(days=DUE_DAYS)
+    if isinstance(within, Months):
+        return within.days_from(as_of)
+    assert isinstance(within, dt.timedelta)  # noqa: S101 - parse_within gives no other
+    return min(within, dt.date.max - as_of)
+
+
+def parse_within(text: str) -> dt.timedelta | Months | str:
+    """A span such as `30d`, `30` (days), `4w` (weeks) or `3m` (calendar months), or `all`."""
+    if text.strip().lower() == "all":
+        return "all"
     match = _WITHIN.fullmatch(text.strip())
     if match is None:
         msg = f"expected a span such as 30d, 4w or 3m, got {text!r}"
@@ -421,9 +442,7 @@ def _query_flags(parser: argparse.ArgumentParser) -> None:
 
 def _selected(args: argparse.Namespace, ctx: Context, kind: str) -> list[dict[str, Any]]:
     """The rows of the commitments a query selects, from one read of the tracker."""
-    within = getattr(args, "within", None)
-    if isinstance(within, Months):
-        within = within.days_from(args.as_of)
+    within = _span_from(getattr(args, "within", None), args.as_of, kind)
     with _read_tracker(args, ctx) as tracker:
         found = tracker.select(kind, as_of=args.as_of, known_on=args.known_on, within=within)
         return [_row(a) for a in found]
@@ -1322,8 +1341,8 @@ def _due_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--within",
         type=parse_within,
-        help="deadlines whose latest date is within this span from --as-of, e.g. 30d, 4w, 3m "
-        "(default: commitments inside their deadline window)",
+        help="open commitments whose deadline ends within this span from --as-of, e.g. 30d, "
+        f"4w, 3m (default: {DUE_DAYS}d); 'all': every one inside its deadline window",
     )
 
 
@@ -1345,6 +1364,12 @@ def _report_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--title", default="Commitments tracker", help="the report's heading")
     parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+    parser.add_argument(
+        "--within",
+        type=parse_within,
+        help=f"list as due the open commitments whose deadline ends within this span "
+        f"(default: {DUE_DAYS}d); 'all': every one inside its deadline window",
+    )
 
 
 def _run_report(args: argparse.Namespace, ctx: Context) -> int:
@@ -1352,7 +1377,14 @@ def _run_report(args: argparse.Namespace, ctx: Context) -> int:
 
     render = render_html if args.format == "html" else render_markdown
     with _read_tracker(args, ctx) as tracker:
-        text = render(tracker, as_of=args.as_of, known_on=args.known_on, title=args.title)
+        span = _span_from(args.within, args.as_of, "due")
+        text = render(
+            tracker,
+            as_of=args.as_of,
+            known_on=args.known_on,
+            title=args.title,
+            due_days=None if span is None else span.days,
+        )
     if args.output:
         _write_file(args.output, text)
         ctx.err.write(f"wrote {args.output}\n")

@@ -17,6 +17,8 @@ from commitments.tracker import KnownOn, Tracker
 from commitments.workflow import Workflow
 
 DEFAULT_RECENT_DAYS = 90
+DEFAULT_DUE_DAYS = 90
+"""The reports' horizon for "due": deadlines ending within this many days of `as_of`."""
 
 
 @attrs.frozen
@@ -33,6 +35,7 @@ class Summary:
     counts: Mapping[Status, int]
     overdue: tuple[Assessment, ...]
     due: tuple[Assessment, ...]
+    due_days: int | None
     recent: tuple[StatusUpdate, ...]
     recent_days: int
     compliance: ComplianceReport
@@ -46,14 +49,24 @@ def summarize(
     known_on: KnownOn = None,
     scoring: Scoring | None = None,
     recent_days: int = DEFAULT_RECENT_DAYS,
+    due_days: int | None = DEFAULT_DUE_DAYS,
 ) -> Summary:
-    """Gather what the reports show; commitments made after `as_of` are left out."""
+    """Gather what the reports show; commitments made after `as_of` are left out.
+
+    `due` lists the open commitments whose deadline ends within `due_days` days of
+    `as_of` (both inclusive), as `Tracker.due(within=...)` selects them: a "by 2030"
+    pledge is not due in 2025. `due_days=None` lists those inside their deadline window.
+    """
     if type(as_of) is not dt.date:
         raise ValidationError(
             f"report as_of must be a calendar date (datetime.date), got {as_of!r}"
         )
     if isinstance(recent_days, bool) or not isinstance(recent_days, int) or recent_days < 0:
         raise ValidationError(f"recent_days must be a whole number >= 0, got {recent_days!r}")
+    if due_days is not None and (
+        isinstance(due_days, bool) or not isinstance(due_days, int) or due_days < 0
+    ):
+        raise ValidationError(f"due_days must be a whole number >= 0 or None, got {due_days!r}")
     assessments = tuple(tracker.assess_all(as_of=as_of, known_on=known_on))
     counts = dict.fromkeys(Status, 0)
     for a in assessments:
@@ -76,12 +89,27 @@ def summarize(
         assessments=assessments,
         counts=MappingProxyType(counts),
         overdue=tuple(a for a in assessments if a.overdue),
-        due=tuple(a for a in assessments if a.due),
+        due=_due(tracker, assessments, as_of, known_on, due_days),
+        due_days=due_days,
         recent=tuple(recent),
         recent_days=recent_days,
         compliance=score_assessments(assessments, as_of=as_of, known_on=known_on, scoring=scoring),
         histories=MappingProxyType(histories),
     )
+
+
+def _due(
+    tracker: Tracker,
+    assessments: tuple[Assessment, ...],
+    as_of: dt.date,
+    known_on: KnownOn,
+    due_days: int | None,
+) -> tuple[Assessment, ...]:
+    if due_days is None:
+        return tuple(a for a in assessments if a.due)
+    within = dt.timedelta(days=min(due_days, (dt.date.max - as_of).days))
+    chosen = {c.id for c in tracker.due(as_of=as_of, known_on=known_on, within=within)}
+    return tuple(a for a in assessments if a.commitment_id in chosen)
 
 
 def known_text(known_on: KnownOn) -> str:

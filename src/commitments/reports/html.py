@@ -16,6 +16,7 @@ from commitments.assessment import Assessment
 from commitments.compliance import Score, Scoring, format_number, format_percent
 from commitments.events import StatusUpdate
 from commitments.reports._summary import (
+    DEFAULT_DUE_DAYS,
     DEFAULT_RECENT_DAYS,
     Summary,
     days_overdue,
@@ -130,6 +131,7 @@ def render_html(
     scoring: Scoring | None = None,
     title: str = "Commitments tracker",
     recent_days: int = DEFAULT_RECENT_DAYS,
+    due_days: int | None = DEFAULT_DUE_DAYS,
 ) -> str:
     """The tracker on `as_of`, as known on `known_on`, as one self-contained HTML page.
 
@@ -138,7 +140,12 @@ def render_html(
     and a line at `as_of`.
     """
     summary = summarize(
-        tracker, as_of=as_of, known_on=known_on, scoring=scoring, recent_days=recent_days
+        tracker,
+        as_of=as_of,
+        known_on=known_on,
+        scoring=scoring,
+        recent_days=recent_days,
+        due_days=due_days,
     )
     label = status_labeller(tracker.workflow)
     parts = [
@@ -180,6 +187,10 @@ def render_html(
     return "\n".join(parts) + "\n"
 
 
+def _due_words(summary: Summary) -> str:
+    return "due now" if summary.due_days is None else f"due within {summary.due_days} days"
+
+
 def _cards(summary: Summary, label: _Label) -> str:
     cards = [
         f'<div class="card" data-status="{s.value}" style="--c:{_COLOURS[s]}">'
@@ -193,7 +204,8 @@ def _cards(summary: Summary, label: _Label) -> str:
     )
     cards.append(
         f'<div class="card" data-flag="due" style="--c:var(--due)">'
-        f'<span class="n">{len(summary.due)}</span><span class="what">due now</span></div>'
+        f'<span class="n">{len(summary.due)}</span><span class="what">{_due_words(summary)}'
+        "</span></div>"
     )
     return f'<section class="cards" aria-label="Counts by status">{"".join(cards)}</section>'
 

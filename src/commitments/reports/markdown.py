@@ -9,6 +9,7 @@ from collections.abc import Callable
 from commitments.assessment import Assessment
 from commitments.compliance import Score, Scoring, format_number, format_percent
 from commitments.reports._summary import (
+    DEFAULT_DUE_DAYS,
     DEFAULT_RECENT_DAYS,
     Summary,
     days_overdue,
@@ -36,6 +37,7 @@ def render_markdown(
     scoring: Scoring | None = None,
     title: str = "Commitments report",
     recent_days: int = DEFAULT_RECENT_DAYS,
+    due_days: int | None = DEFAULT_DUE_DAYS,
 ) -> str:
     """The tracker on `as_of`, as known on `known_on`, as a Markdown document.
 
@@ -43,7 +45,12 @@ def render_markdown(
     updates taking effect in the `recent_days` days ending on `as_of` (inclusive).
     """
     summary = summarize(
-        tracker, as_of=as_of, known_on=known_on, scoring=scoring, recent_days=recent_days
+        tracker,
+        as_of=as_of,
+        known_on=known_on,
+        scoring=scoring,
+        recent_days=recent_days,
+        due_days=due_days,
     )
     label = status_labeller(tracker.workflow)
     lines = [
@@ -56,7 +63,11 @@ def render_markdown(
         "",
         *_counts(summary, label),
         *_list("Overdue", summary.overdue, label),
-        *_list("Due", summary.due, label),
+        *_list(
+            "Due" if summary.due_days is None else f"Due within {summary.due_days} days",
+            summary.due,
+            label,
+        ),
         *_compliance(summary),
         *_recent(summary, tracker, label),
     ]
