@@ -1304,6 +1304,21 @@ def _run_copy(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _backup_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output", "-o", required=True, help="the backup file (replaced atomically if it exists)"
+    )
+
+
+def _run_backup(args: argparse.Namespace, ctx: Context) -> int:
+    from commitments.store import backup_store  # noqa: PLC0415 - keeps sqlite3 off import
+
+    path = _need_store(args, ctx)
+    sealed = backup_store(path, args.output)
+    ctx.out.write(f"backed up {path} to {args.output}; digest {sealed}\n")
+    return 0
+
+
 def _grant_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("role", help="the database role to let in")
     access = parser.add_mutually_exclusive_group(required=True)
@@ -1566,6 +1581,13 @@ for _command in (
         "commitments copy --from tracker.db --to postgresql://ana@db.example/tracker",
         _copy_flags,
         _run_copy,
+    ),
+    Command(
+        "backup",
+        "a consistent copy of a live SQLite store (never copy the file itself)",
+        "commitments backup --store tracker.db -o backups/tracker-2026-12-01.db",
+        _backup_flags,
+        _run_backup,
     ),
     Command(
         "grant",

@@ -495,6 +495,63 @@ class SQLiteRecorder(SQLRecorder):
             raise StoreError(f"cannot write to store {self.path!r}: {exc}") from None
 
 
+def backup_store(path: str | os.PathLike[str], target: str | os.PathLike[str]) -> str:
+    """Write a consistent copy of the SQLite store at `path` to `target`; return its digest.
+
+    SQLite's online backup reads one state of the store while other processes go on
+    writing; copying the file itself can catch a write half done, or miss the changes
+    still in its write-ahead log. The copy is written under a temporary name, synced,
+    verified (its hash chains and snapshots) and only then renamed over `target`.
+    A PostgreSQL store is backed up with `pg_dump` (see docs/teams.md).
+    """
+    shown = os.fspath(path)
+    if isinstance(path, str) and is_postgres_url(path):
+        raise StoreError(
+            "a PostgreSQL store is backed up with pg_dump --schema=commitments (see "
+            "docs/teams.md), or copied to a file with `commitments copy`"
+        )
+    import tempfile  # noqa: PLC0415 - only a backup needs it
+
+    destination = Path(target)
+    if destination.is_dir():
+        raise StoreError(f"cannot back up to {os.fspath(target)!r}: it is a directory")
+    with open_store(path) as source:
+        recorder = source.recorder
+        assert isinstance(recorder, SQLiteRecorder)  # noqa: S101 - open_store makes one
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=f".{destination.name}.", suffix=".backup", dir=destination.parent
+            )
+            os.close(fd)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot back up to {os.fspath(target)!r}: {exc.strerror or exc}"
+            ) from None
+        building = Path(name)
+        try:
+            copy = sqlite3.connect(building)
+            try:
+                recorder._db.backup(copy)  # type: ignore[attr-defined]  # noqa: SLF001
+            finally:
+                copy.close()
+            with building.open("rb") as handle:
+                os.fsync(handle.fileno())
+            with open_store(building) as copied:
+                sealed = copied.recorder.verify()  # type: ignore[attr-defined]
+            os.chmod(building, plain_mode(destination))  # noqa: PTH101
+            building.replace(destination)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot back up {shown!r}: {brief(exc)}") from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot back up to {os.fspath(target)!r}: {exc.strerror or exc}"
+            ) from None
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{building}{suffix}").unlink(missing_ok=True)
+    return str(sealed)
+
+
 def copy_store(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> str:
     """Copy a store's whole history into another, exactly; return the digest both now have.
 
