@@ -1167,6 +1167,12 @@ def _run_init(args: argparse.Namespace, ctx: Context) -> int:
 
 def _import_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("catalog", help="a JSON catalog file (see `export`)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="add only what the store lacks (another analyst's copy of the same base); "
+        "an event differing from one recorded under the same id is refused",
+    )
 
 
 def _run_import(args: argparse.Namespace, ctx: Context) -> int:
@@ -1187,8 +1193,14 @@ def _run_import(args: argparse.Namespace, ctx: Context) -> int:
                 f"policy differs from the store's ({store.workflow.name!r}, {store.policy!r})"
             )
             raise Refused(msg)
-        store.extend(tracker.events())
-    ctx.out.write(f"imported {len(tracker)} commitments and {len(tracker.events())} events\n")
+        if args.merge:
+            added, present = store.merge(tracker.events())
+        else:
+            store.extend(tracker.events())
+    if args.merge:
+        ctx.out.write(f"merged {added} new events; {present} were in the store already\n")
+    else:
+        ctx.out.write(f"imported {len(tracker)} commitments and {len(tracker.events())} events\n")
     return 0
 
 

@@ -730,6 +730,33 @@ class Tracker:
             candidate = f"{commitment_id}:{n}" if first else f"{commitment_id}:0-{n}"
         return candidate
 
+    def merge(self, events: Iterable[Event]) -> tuple[int, int]:
+        """Add the events this tracker lacks from another log; return (added, present).
+
+        For two analysts who started from the same base: an event whose id is recorded
+        here already must be the same event (it is skipped); one that differs under the
+        same id is refused (`DuplicateError` showing both), and so is anything `extend`
+        refuses. All or nothing, like `extend`.
+        """
+        batch = list(events)
+        with self._writing():
+            fresh = []
+            for index, event in enumerate(batch):
+                if not isinstance(event, Event):
+                    raise ValidationError(f"merge() takes events, got {type(event).__name__}")
+                held = self._recorder.event(event.id)
+                if held is None:
+                    fresh.append(event)
+                elif held != event:
+                    exc = DuplicateError(
+                        f"{event.id} clashes: recorded here as {held!r}; the other log has "
+                        f"{event!r}"
+                    ).at("id")
+                    exc.index = index
+                    raise exc
+            self.extend(fresh)
+        return len(fresh), len(batch) - len(fresh)
+
     def extend(self, events: Iterable[Event]) -> None:
         """Append recorded events (a catalog, another tracker's log) in order, all or none.
 
