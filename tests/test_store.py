@@ -232,15 +232,16 @@ class TestBadFiles:
 
     def test_forward_migration(self, store_path, monkeypatch):
         """An older store is migrated forward in one transaction when opened."""
-        monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
+        current = store_module.SCHEMA_VERSION
+        monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
         monkeypatch.setattr(
             store_module,
             "MIGRATIONS",
-            {3: lambda conn: conn.execute("CREATE TABLE notes (x TEXT) STRICT")},
+            {current: lambda conn: conn.execute("CREATE TABLE notes (x TEXT) STRICT")},
         )
         cm.open_store(store_path).close()
         conn = sqlite3.connect(store_path)
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
         assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
         conn.close()
 

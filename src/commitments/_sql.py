@@ -106,9 +106,10 @@ _UPDATE_SNAPSHOT = (
 )
 _EVENT_COLUMNS = "seq, id, commitment_id, doc"
 # Updates and retractions read from their indexed columns alone; the rest whole.
+# Updates with progress are read whole too (listings show progress); they are few.
 _THIN_COLUMNS = (
     "seq, id, commitment_id, type, status, on_date, recorded_at, party, update_id, "
-    "CASE WHEN type IN ('added', 'amendment') THEN doc END"
+    "CASE WHEN type IN ('added', 'amendment') OR doc LIKE '%\"progress\":%' THEN doc END"
 )
 _NOT_READ = "(not read: answered from the indexed columns)"
 _STATUSES = {s.value: s for s in Status}
@@ -184,11 +185,16 @@ def snapshot_row(
     )
 
 
-def _rebuild_snapshots(conn: Connection, shown: str) -> None:
-    """Write every commitment's snapshot from its log (inside the caller's transaction)."""
+def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = None) -> None:
+    """Write every commitment's snapshot (those of `only`) from its log.
+
+    Inside the caller's transaction.
+    """
     logs: dict[str, list[Event]] = {}
     last: dict[str, int] = {}
     for seq, _, cid, doc in conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq"):  # noqa: S608
+        if only is not None and cid not in only:
+            continue
         try:
             event = event_from_document(json.loads(doc), f"events row {seq}")
         except ROW_DAMAGE as exc:
@@ -202,7 +208,8 @@ def _rebuild_snapshots(conn: Connection, shown: str) -> None:
         except ValidationError as exc:
             raise StoreError(f"{shown} is corrupted: the log of {cid!r}: {exc}") from None
     conn.executemany(_UPSERT_SNAPSHOT, rows)
-    mark_snapshotted(conn, max(last.values(), default=0))
+    if only is None:
+        mark_snapshotted(conn, max(last.values(), default=0))
 
 
 def mark_snapshotted(conn: Connection, seq: int) -> None:

@@ -614,6 +614,8 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
             continue
         who = f" [{e['party']}]" if e["party"] else ""
         out.write(f"  {e['on']}  {e['id']}  {e['status']}{who}{by}{gone}\n")
+        if e["progress"]:
+            out.write(f"      progress: {visible(e['progress'])}\n")
         if e["note"]:
             out.write(f"      {visible(e['note'])}\n")
         for source in e["sources"]:

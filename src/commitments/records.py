@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from commitments.assessment import Assessment
-from commitments.events import Amendment, Event, Retraction, StatusUpdate
+from commitments.events import Amendment, Event, Progress, Retraction, StatusUpdate
 
 LISTING_COLUMNS = (
     "id",
@@ -31,6 +31,9 @@ LISTING_COLUMNS = (
     "missed_periods",
     "period",
     "streak",
+    "progress_done",
+    "progress_total",
+    "progress_unit",
     "parties",
     "areas",
     "occasion",
@@ -50,6 +53,7 @@ def record_of(a: Assessment) -> dict[str, Any]:
     c = a.commitment
     deadline = c.deadline
     last = a.last_update
+    progress = None if last is None else last.progress
     known_on: dt.date | dt.datetime | None = a.known_on
     return {
         "id": c.id,
@@ -68,6 +72,9 @@ def record_of(a: Assessment) -> dict[str, Any]:
         "missed_periods": a.missed_periods,
         "period": a.period,
         "streak": a.streak,
+        "progress_done": None if progress is None else progress.done,
+        "progress_total": None if progress is None else progress.total,
+        "progress_unit": None if progress is None else progress.unit,
         "parties": c.parties,
         "areas": c.areas,
         "occasion": c.occasion,
@@ -91,6 +98,7 @@ EVENT_COLUMNS = (
     "sources",
     "update_id",
     "retracted_by",
+    "progress",
 )
 """The columns of an event's record: `show`'s timeline, `changes` and the events CSV."""
 
@@ -115,4 +123,12 @@ def event_record(event: Event, shown: Sequence[Event] = ()) -> dict[str, Any]:
     row["reason"] = doc.get("reason")
     row["changes"] = sorted(event.changes) if isinstance(event, Amendment) else None
     row["retracted_by"] = retracted_by
+    progress = getattr(event, "progress", None)
+    row["progress"] = None if progress is None else progress_text(progress)
     return row
+
+
+def progress_text(progress: Progress) -> str:
+    """Progress in words: "2300 of 6500 schools (35%)"."""
+    unit = f" {progress.unit}" if progress.unit else ""
+    return f"{progress.done:g} of {progress.total:g}{unit} ({progress.ratio:.0%})"

@@ -22,8 +22,8 @@ from typing import Any, overload
 import attrs
 
 from commitments.commitment import Commitment
-from commitments.events import StatusUpdate
-from commitments.exceptions import ValidationError
+from commitments.events import Progress, StatusUpdate
+from commitments.exceptions import CommitmentsError, ValidationError
 from commitments.history import Timeline, TimelineBuilder, effect_key, statuses_after, tracks
 from commitments.projection import State
 from commitments.status import Status
@@ -37,7 +37,7 @@ _MAX_VERSION = 2**63 - 1  # what an SQLite integer holds
 Damaged = Callable[[str], Exception]
 
 #: A thin update: (id, on as an ordinal, recorded_at in ISO format, party, status).
-Ref = tuple[str, int, str, str | None, Status]
+Ref = tuple[str, int, str, str | None, Status, "Progress | None"]
 
 
 @attrs.frozen
@@ -259,13 +259,17 @@ def snapshot(state: State) -> Snapshot:
 
 
 def _ref(update: StatusUpdate) -> list[Any]:
-    return [
+    ref = [
         update.id,
         update.on.toordinal(),
         update.recorded_at.isoformat(),
         update.party,
         _VALUES[update.status],
     ]
+    progress = update.progress
+    if progress is not None:  # listings show it; an update without any keeps five items
+        ref.append([progress.done, progress.total, progress.unit])
+    return ref
 
 
 def _refs(updates: Sequence[StatusUpdate]) -> list[list[Any]]:
@@ -275,14 +279,20 @@ def _refs(updates: Sequence[StatusUpdate]) -> list[list[Any]]:
 
 
 def _unref(raw: Sequence[Any]) -> Ref:
-    eid, on, recorded, party, status = raw
+    eid, on, recorded, party, status, *rest = raw
     if not isinstance(eid, str) or type(on) is not int or not isinstance(recorded, str):
         raise TypeError(f"bad update reference {raw!r}")
-    return (eid, on, recorded, party, _STATUSES[status])
+    progress = None
+    if rest:
+        ((done, total, unit),) = rest
+        if not isinstance(unit, str):
+            raise TypeError(f"bad progress in update reference {raw!r}")
+        progress = Progress(done, total, unit)
+    return (eid, on, recorded, party, _STATUSES[status], progress)
 
 
 class _Updates(Sequence[StatusUpdate]):
-    """Thin updates (no note, sources, reason or progress), built when read.
+    """Thin updates (no note, sources or reason; progress kept), built when read.
 
     `items` holds saved references (see `_ref`) or updates; a `TimelineBuilder` resuming
     a saved timeline works on them as they are and `rewrap`s the result.
@@ -323,7 +333,7 @@ class _Updates(Sequence[StatusUpdate]):
             return item
         # Read from a saved snapshot: checked here, when first needed.
         try:
-            eid, on, recorded, party, status = _unref(item)
+            eid, on, recorded, party, status, progress = _unref(item)
             return StatusUpdate(
                 id=eid,
                 commitment_id=self._cid,
@@ -331,8 +341,9 @@ class _Updates(Sequence[StatusUpdate]):
                 on=dt.date.fromordinal(on),
                 recorded_at=dt.datetime.fromisoformat(recorded),
                 party=party,
+                progress=progress,
             )
-        except (TypeError, ValueError, LookupError, ArithmeticError) as exc:
+        except (TypeError, ValueError, LookupError, ArithmeticError, CommitmentsError) as exc:
             raise self._damaged(
                 f"the snapshot of {self._cid!r} is damaged: update {item!r}: {exc}"
             ) from None

@@ -54,7 +54,7 @@ from commitments.postgres import (
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments store
 _TIMEOUT = 60.0  # seconds a writer waits for another's transaction to end
 # What a damaged file or row raises where the store runs a statement or decodes a value.
@@ -226,10 +226,27 @@ def _log_additions(conn: sqlite3.Connection) -> None:
     _rebuild_snapshots(conn, "the store")
 
 
+def _progress_in_snapshots(conn: sqlite3.Connection) -> None:
+    """Schema 3 -> 4: snapshots keep each update's progress (listings show it).
+
+    Only commitments with an update reporting progress have snapshots that change.
+    """
+    touched = {
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT commitment_id FROM events "
+            "WHERE type = 'update' AND doc LIKE '%\"progress\":%'"
+        )
+    }
+    if touched:
+        _rebuild_snapshots(conn, "the store", only=touched)
+
+
 # Forward migrations: MIGRATIONS[n] upgrades a store from schema version n to n + 1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _add_summaries,
     2: _log_additions,
+    3: _progress_in_snapshots,
 }
 
 

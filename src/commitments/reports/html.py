@@ -15,6 +15,7 @@ from html import escape
 from commitments.assessment import Assessment
 from commitments.compliance import Score, Scoring, format_number, format_percent
 from commitments.events import StatusUpdate
+from commitments.records import progress_text
 from commitments.reports._summary import (
     DEFAULT_DUE_DAYS,
     DEFAULT_RECENT_DAYS,
@@ -213,6 +214,14 @@ def _cards(summary: Summary, label: _Label) -> str:
 # -- the table -------------------------------------------------------------------
 
 
+def _progress(a: Assessment) -> str:
+    """The progress the status-setting update reports, under the badge."""
+    progress = None if a.last_update is None else a.last_update.progress
+    if progress is None:
+        return ""
+    return f'<span class="sub progress">{_e(progress_text(progress))}</span>'
+
+
 def _deadline_cell(a: Assessment) -> str:
     deadline = a.commitment.deadline
     recurrence = a.commitment.recurrence
@@ -262,7 +271,7 @@ def _table_section(summary: Summary, label: _Label) -> str:
         f'<td class="id">{_e(a.commitment_id)}</td>'
         f"<td>{_title_cell(a)}</td>"
         f'<td class="id">{a.commitment.made_on.isoformat()}</td>'
-        f"<td>{_badge(a.status, label)}</td>"
+        f"<td>{_badge(a.status, label)}{_progress(a)}</td>"
         f"<td>{_parties_cell(a, label)}</td>"
         f"<td>{_deadline_cell(a)}</td>"
         "</tr>"
