@@ -253,6 +253,17 @@ class TrackerContract:
         first = t.changes("2024-05-27", "2024-05-27")
         assert [c.event.id for c in first] == [f"{SUMMIT.id}:0", f"{FTA.id}:0"]
 
+    def test_parties_are_codes_and_the_recorder_lists_them_alike(self):
+        """Codes are stored trimmed and upper-case; a recorder's list equals the commitments'."""
+        t = self.seeded()
+        t.add(cm.Commitment(id="eu", title="EU pledge", made_on=D(2024, 6, 1), parties=(" eu",)))
+        t.record("eu", "in_progress", on=D(2024, 7, 1), party="Eu ")
+        t = self.reopen(t)
+        assert t["eu"].parties == ("EU",)
+        assert t.history("eu")[-1].party == "EU"
+        listed = t.recorder.parties()
+        assert listed is None or listed == {p for c in t.commitments for p in c.parties}
+
     def test_answers_survive_reopening(self):
         """Every question answers the same after the log is read afresh."""
         t = self.seeded()

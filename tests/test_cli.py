@@ -785,3 +785,21 @@ def test_due_looks_ninety_days_ahead_unless_told_otherwise(db):
     _, out, _ = run("report", "--store", db, "--as-of", "2024-06-01", "--within", "all")
     assert "## Due (" in out
     assert "ndc" in out.split("## Due (")[1]
+
+
+def test_a_party_code_one_character_from_a_known_one_is_flagged(db):
+    code, out, err = run("add", "--id", "n1", "--title", "New", "--made-on", "2024-06-01",
+                         "--party", "eu ", "--store", db)  # fmt: skip
+    assert (code, out) == (0, "n1\n")
+    with cm.open_store(db) as t:
+        assert t["n1"].parties == ("EU",)
+    known = {p for c in cm.open_store(db).commitments for p in c.parties}
+    near = next(p for p in sorted(known) if len(p) == 2)
+    typo = near[0] + "X" if near[1] != "X" else near[0] + "Y"
+    code, _, err = run("add", "--id", "n2", "--title", "New", "--made-on", "2024-06-01",
+                       "--party", typo, "--store", db)  # fmt: skip
+    assert code == 0
+    assert f"party {typo} is new in this store and one character from" in err
+    code, _, err = run("add", "--id", "n3", "--title", "New", "--made-on", "2024-06-01",
+                       "--party", "eu", "--store", db)  # fmt: skip
+    assert (code, err) == (0, "")  # a known code, in any case: nothing to say

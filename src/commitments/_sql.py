@@ -596,6 +596,15 @@ class SQLRecorder(Recorder):
         with paused_gc(bulk=len(rows) >= BULK_OBJECTS):
             return [self._parse(*row) for row in rows]
 
+    #: The distinct party codes of the snapshots' commitments (dialects write JSON apart).
+    parties_sql: str = ""
+
+    @_guarded
+    def parties(self) -> set[str] | None:
+        if not self.parties_sql or not self._snapshots_fresh():
+            return None
+        return {str(row[0]) for row in self._rows(self.parties_sql)}
+
     @_guarded
     def recorded_between(self, start: dt.datetime, end: dt.datetime) -> list[Event]:
         # recorded_at is kept as ISO text in UTC, which sorts as the moments do.

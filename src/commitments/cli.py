@@ -1129,12 +1129,33 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
             )
         ]
     by = _recorded_by(args, ctx)
-    with _open_for_write(args, ctx) as store, store.transaction():
-        for commitment in items:
-            store.add(commitment, recorded_by=by)
+    with _open_for_write(args, ctx) as store:
+        known = store.recorder.parties()
+        if known is None:
+            known = {party for c in store.commitments for party in c.parties}
+        with store.transaction():
+            for commitment in items:
+                store.add(commitment, recorded_by=by)
+    for party in sorted({p for c in items for p in c.parties} - known):
+        near = sorted(k for k in known if _one_apart(party, k))
+        if near:
+            ctx.err.write(
+                f"commitments: warning: party {party} is new in this store and one character "
+                f"from {', '.join(near)}; a typo? (amend --party corrects it)\n"
+            )
     for commitment in items:
         ctx.out.write(f"{commitment.id}\n")
     return 0
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether one edit (a character changed, added or removed) turns `a` into `b`."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _commitments_from_file(name: str) -> list[cm.Commitment]:

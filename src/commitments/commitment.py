@@ -35,6 +35,20 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def party_code(value: object) -> object:
+    """A party code as stored: trimmed and upper-case ("kr " is "KR").
+
+    Anything that is not a code passes as given, for the validator to name.
+    """
+    if isinstance(value, str) and _PARTY.fullmatch(value.strip()):
+        return value.strip().upper()
+    return value
+
+
+def _party_codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(party_code(p) for p in _strings(value))  # type: ignore[misc]
+
+
 def _sources(value: Iterable[Source | str]) -> tuple[Source, ...]:
     if value is None:
         return ()
@@ -72,7 +86,7 @@ class Commitment:
     id: str
     title: str
     made_on: dt.date
-    parties: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    parties: tuple[str, ...] = attrs.field(default=(), converter=_party_codes)
     description: str = ""
     occasion: str = ""
     areas: tuple[str, ...] = attrs.field(default=(), converter=_strings)

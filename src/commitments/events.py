@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from commitments.commitment import Commitment
+from commitments.commitment import Commitment, party_code
 from commitments.exceptions import ValidationError, check_text
 from commitments.source import Source
 from commitments.status import Status
@@ -130,7 +130,7 @@ class StatusUpdate:
     status: Status
     on: dt.date
     recorded_at: dt.datetime
-    party: str | None = None
+    party: str | None = attrs.field(default=None, converter=party_code)
     note: str = ""
     sources: tuple[Source, ...] = ()
     reason: str | None = None

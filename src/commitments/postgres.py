@@ -212,6 +212,10 @@ class PgConnection:
 class PostgresRecorder(SQLRecorder):
     """A tracker's log in a PostgreSQL database, shared by a team."""
 
+    parties_sql = (
+        "SELECT DISTINCT jsonb_array_elements_text(commitment::jsonb -> 'parties') FROM snapshots"
+    )
+
     def __init__(
         self,
         conn: PgConnection,

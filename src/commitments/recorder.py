@@ -148,6 +148,13 @@ class Recorder(abc.ABC):
         """A superset of the ids `selection` can select, in the order added; None: all."""
         return None
 
+    def parties(self) -> set[str] | None:
+        """Every party code of the commitments as they stand; None: ask the commitments.
+
+        A recorder answers only where it can cheaply (an indexed store).
+        """
+        return None
+
     def recorded_between(
         self,
         start: dt.datetime,  # noqa: ARG002

@@ -495,6 +495,9 @@ class SQLiteRecorder(SQLRecorder):
     error = sqlite3.Error
     integrity_error = sqlite3.IntegrityError
     damage = _DAMAGE
+    parties_sql = (
+        "SELECT DISTINCT p.value FROM snapshots AS s, json_each(s.commitment, '$.parties') AS p"
+    )
 
     def _begin_write(self) -> None:
         if self.read_only:
