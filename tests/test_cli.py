@@ -803,3 +803,27 @@ def test_a_party_code_one_character_from_a_known_one_is_flagged(db):
     code, _, err = run("add", "--id", "n3", "--title", "New", "--made-on", "2024-06-01",
                        "--party", "eu", "--store", db)  # fmt: skip
     assert (code, err) == (0, "")  # a known code, in any case: nothing to say
+
+
+def test_add_keeps_a_pledges_words_with_a_hand_set_window_and_takes_recurrences(db):
+    code, _, err = run("add", "--id", "w1", "--title", "Halve it", "--made-on", "2024-01-01",
+                       "--deadline", "before the next election", "--window", "-", "2027-05-31",
+                       "--store", db)  # fmt: skip
+    assert (code, err) == (0, "")
+    code, _, err = run("add", "--id", "w2", "--title", "Meet yearly", "--made-on", "2024-01-01",
+                       "--recurrence", "every year from 2024", "--store", db)  # fmt: skip
+    assert (code, err) == (0, "")
+    with cm.open_store(db) as t:
+        deadline = t["w1"].deadline
+        assert (deadline.text, deadline.earliest, deadline.latest) == (
+            "before the next election", None, dt.date(2027, 5, 31),
+        )  # fmt: skip
+        assert t["w2"].recurrence == cm.Recurrence.parse("every year from 2024")
+    code, _, err = run("add", "--id", "w3", "--title", "X", "--made-on", "2024-01-01",
+                       "--window", "2024-01-01", "2024-02-01", "--store", db)  # fmt: skip
+    assert code == 2
+    assert "give the pledge's words too" in err
+    code, _, err = run("add", "--id", "w4", "--title", "X", "--made-on", "2024-01-01",
+                       "--recurrence", "now and then", "--store", db)  # fmt: skip
+    assert code == 1
+    assert "now and then" in err

@@ -1091,6 +1091,17 @@ def _add_flags(parser: argparse.ArgumentParser) -> None:
         metavar="MONTH",
         help="the month (1-12) fiscal years start in, to read '2024-25' or 'FY2024-25'",
     )
+    parser.add_argument(
+        "--window",
+        nargs=2,
+        type=_date_or_open,
+        metavar=("EARLIEST", "LATEST"),
+        help="set the deadline's window by hand (YYYY-MM-DD, or - for open), keeping "
+        "--deadline as the pledge's own words",
+    )
+    parser.add_argument(
+        "--recurrence", metavar="TEXT", help="a recurring pledge, e.g. 'every year from 2024'"
+    )
     parser.add_argument("--description", default="")
     parser.add_argument("--occasion", default="", help="e.g. the summit it was made at")
     parser.add_argument("--area", action="append", default=[], help="a policy area (repeatable)")
@@ -1109,11 +1120,8 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
         if not args.id or not args.title or args.made_on is None:
             msg = "add needs --id, --title and --made-on (or --file JSON)"
             raise UsageError(msg)
-        deadline = (
-            None
-            if args.deadline is None
-            else parse_deadline(args.deadline, args.made_on, args.fiscal_year_start)
-        )
+        deadline = _deadline_of(args)
+        recurrence = None if args.recurrence is None else cm.Recurrence.parse(args.recurrence)
         items = [
             cm.Commitment(
                 id=args.id,
@@ -1124,6 +1132,7 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
                 occasion=args.occasion,
                 areas=tuple(args.area),
                 deadline=deadline,
+                recurrence=recurrence,
                 sources=tuple(_sources(args)),
                 restates=tuple(args.restates),
             )
@@ -1156,6 +1165,23 @@ def _one_apart(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _date_or_open(text: str) -> dt.date | None:
+    return None if text == "-" else parse_date(text)
+
+
+def _deadline_of(args: argparse.Namespace) -> cm.Deadline | None:
+    """The deadline `add` was given: its words read, or its words with a hand-set window."""
+    if args.window is None:
+        if args.deadline is None:
+            return None
+        return parse_deadline(args.deadline, args.made_on, args.fiscal_year_start)
+    earliest, latest = args.window
+    if args.deadline is None:
+        msg = "--window sets the window of --deadline TEXT: give the pledge's words too"
+        raise UsageError(msg)
+    return cm.Deadline.window(earliest, latest, args.deadline)
 
 
 def _commitments_from_file(name: str) -> list[cm.Commitment]:
