@@ -212,6 +212,20 @@ def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = Non
         mark_snapshotted(conn, max(last.values(), default=0))
 
 
+def settings(meta: Mapping[str, str], shown: str) -> tuple[Workflow, DeadlinePolicy | None]:
+    """The workflow and policy a store's meta rows hold, or `StoreError` naming `shown`."""
+    from commitments.catalog import policy_from_document, workflow_from_document  # noqa: PLC0415
+
+    if "workflow" not in meta:
+        raise StoreError(f"{shown} is corrupted: its workflow is missing")
+    try:
+        workflow = workflow_from_document(json.loads(meta["workflow"]))
+        policy = policy_from_document(json.loads(meta["policy"])) if "policy" in meta else None
+    except ROW_DAMAGE as exc:
+        raise StoreError(f"{shown} is corrupted: its settings (meta): {brief(exc)}") from None
+    return workflow, policy
+
+
 def mark_snapshotted(conn: Connection, seq: int) -> None:
     """Record that the snapshots cover every event up to `seq`."""
     conn.execute(

@@ -492,6 +492,16 @@ CHANGE_COLUMNS = (
 )
 
 
+def _write_event_csv(ctx: Context, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Event rows as CSV: `sources` and `changes` each one cell, items separated by spaces."""
+    writer = SafeCsv(ctx.out)
+    writer.row(columns)
+    writer.rows(
+        [" ".join(r[c] or ()) if c in {"sources", "changes"} else r[c] for c in columns]
+        for r in rows
+    )
+
+
 def _changes_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since", type=parse_date, required=True, help="first day of the window (UTC)"
@@ -529,12 +539,7 @@ def _run_changes(args: argparse.Namespace, ctx: Context) -> int:
         }
         ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     elif args.format == "csv":
-        writer = SafeCsv(ctx.out)
-        writer.row(CHANGE_COLUMNS)
-        writer.rows(
-            [" ".join(r[c] or ()) if c in {"sources", "changes"} else r[c] for c in CHANGE_COLUMNS]
-            for r in rows
-        )
+        _write_event_csv(ctx, rows, CHANGE_COLUMNS)
     elif not rows:
         ctx.out.write("(none)\n")
     else:
@@ -574,12 +579,7 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
         return 0
     if args.format == "csv":
-        writer = SafeCsv(ctx.out)
-        writer.row(EVENT_COLUMNS)
-        writer.rows(
-            [" ".join(e[c] or ()) if c in {"sources", "changes"} else e[c] for c in EVENT_COLUMNS]
-            for e in events
-        )
+        _write_event_csv(ctx, events, EVENT_COLUMNS)
         return 0
     out = ctx.out
     out.write(f"{commitment.id}: {visible(commitment.title)}\n")

@@ -22,12 +22,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from commitments._sql import ROW_DAMAGE, VALUE_DAMAGE, SQLRecorder, brief, mark_snapshotted
+from commitments._sql import VALUE_DAMAGE, SQLRecorder, brief, mark_snapshotted, settings
 from commitments.catalog import (
     policy_document,
-    policy_from_document,
     workflow_document,
-    workflow_from_document,
 )
 from commitments.exceptions import MissingExtraError, StoreError
 from commitments.policy import DeadlinePolicy
@@ -362,14 +360,7 @@ def _settings(conn: PgConnection, shown: str) -> tuple[Workflow, DeadlinePolicy 
         )
     if version < SCHEMA_VERSION:
         raise StoreError(f"{shown} has store schema version {version}, which cannot be read")
-    if "workflow" not in meta:
-        raise StoreError(f"{shown} is corrupted: its workflow is missing")
-    try:
-        workflow = workflow_from_document(json.loads(meta["workflow"]))
-        policy = policy_from_document(json.loads(meta["policy"])) if "policy" in meta else None
-    except ROW_DAMAGE as exc:
-        raise StoreError(f"{shown} is corrupted: its settings (meta): {brief(exc)}") from None
-    return workflow, policy
+    return settings(meta, shown)
 
 
 def _role(conn: PgConnection) -> str:

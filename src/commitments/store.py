@@ -34,14 +34,13 @@ from commitments._sql import (
     chained,
     event_row,
     mark_snapshotted,
+    settings,
 )
 from commitments.catalog import (
     commitment_from_document,
     policy_document,
-    policy_from_document,
     undated_addition,
     workflow_document,
-    workflow_from_document,
 )
 from commitments.exceptions import StoreError
 from commitments.policy import DeadlinePolicy
@@ -459,14 +458,7 @@ def _check_schema(
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.Error as exc:
         raise StoreError(f"{shown!r} is corrupted: its settings (meta): {brief(exc)}") from None
-    if "workflow" not in meta:
-        raise StoreError(f"{shown!r} is corrupted: its workflow is missing")
-    try:
-        workflow = workflow_from_document(json.loads(meta["workflow"]))
-        policy = policy_from_document(json.loads(meta["policy"])) if "policy" in meta else None
-    except ROW_DAMAGE as exc:
-        raise StoreError(f"{shown!r} is corrupted: its settings (meta): {brief(exc)}") from None
-    return workflow, policy
+    return settings(meta, repr(shown))
 
 
 def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
