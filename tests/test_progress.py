@@ -52,6 +52,8 @@ def test_listings_show_progress_from_memory_and_from_a_store(tmp_path):
     code, out, _ = run("show", "schools", "--store", db)
     assert code == 0
     assert "progress: 2300 of 6500 schools (35%)" in out
+    (row,) = csv.DictReader(io.StringIO(reports.assessments_csv(t, as_of=D(2025, 6, 1))))
+    assert row["progress"] == "2300 of 6500 schools (35%)"
     html = reports.render_html(t, as_of=D(2025, 6, 1))
     assert '<span class="sub progress">2300 of 6500 schools (35%)</span>' in html
 

@@ -11,7 +11,7 @@ from commitments._atomic import write_atomically
 from commitments._spreadsheet import SafeCsv
 from commitments.compliance import Scoring
 from commitments.events import Retraction
-from commitments.records import EVENT_COLUMNS, event_record
+from commitments.records import EVENT_COLUMNS, event_record, progress_text
 from commitments.reports._summary import summarize
 from commitments.tracker import KnownOn, Tracker
 
@@ -32,9 +32,11 @@ COLUMNS = (
     "due",
     "overdue",
     "last_update_on",
+    "progress",
 )
 """The columns, in order. `party` is empty for a commitment without parties; `score`
-is exact when whole, else a fraction such as 1/2, and empty when not scored."""
+is exact when whole, else a fraction such as 1/2, and empty when not scored; `progress`
+is what the status-setting update reports ("2300 of 6500 schools (35%)"), if anything."""
 
 
 def _date(value: dt.date | dt.datetime | None) -> str:
@@ -51,6 +53,7 @@ def _rows(
         a = by_id[cell.commitment_id]
         c = a.commitment
         deadline = c.deadline
+        progress = None if a.last_update is None else a.last_update.progress
         rows.append(
             [
                 as_of.isoformat(),
@@ -69,6 +72,7 @@ def _rows(
                 "true" if a.due else "false",
                 "true" if a.overdue else "false",
                 _date(None if a.last_update is None else a.last_update.on),
+                "" if progress is None else progress_text(progress),
             ]
         )
     return rows
