@@ -241,7 +241,10 @@ def bench(size: int, repeat: int, batch: int, out: Path) -> list[tuple[str, floa
         build(tmp, size)
         tmp.replace(path)
     floor = floor_copy(path)
-    store, base = str(path), str(floor)
+    # Writes go to a working copy: the cached history stays as built, run after run.
+    work = path.with_suffix(".work")
+    shutil.copyfile(path, work)
+    store, base = str(work), str(floor)
     today = TODAY.isoformat()
     ids = open_ids(path, 3 * repeat + batch)
     stamp = int(time.time())
@@ -284,12 +287,15 @@ def bench(size: int, repeat: int, batch: int, out: Path) -> list[tuple[str, floa
     cycle = (chosen * (batch // max(1, len(chosen)) + 1))[:batch]
     ours_b, base_b = [], []
     for attempt in range(repeat):
+        # A day of its own for each attempt, after every day of the history: a batch
+        # repeating an update in force (same commitment, status and day) is refused.
+        day = LAST + dt.timedelta(days=1 + attempt * (batch // max(1, len(chosen)) + 1))
         text = "".join(
             json.dumps(
                 {
                     "commitment_id": cid,
                     "status": "in_progress",
-                    "on": "2026-06-30",
+                    "on": (day + dt.timedelta(days=k // max(1, len(chosen)))).isoformat(),
                     "recorded_at": recorded,
                     "update_id": f"{cid}:x{stamp}-{attempt}-{k}",
                     "source": "https://example.org/batch",
@@ -300,7 +306,10 @@ def bench(size: int, repeat: int, batch: int, out: Path) -> list[tuple[str, floa
         )
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
             handle.write(text)
-        ours_b.append(run([*cli, "record", "--batch", handle.name, "--store", store])[0])
+        elapsed, printed = run([*cli, "record", "--batch", handle.name, "--store", store])
+        if not printed.startswith(f"recorded {batch} "):
+            raise SystemExit(f"the batch was not recorded whole: {printed!r}")
+        ours_b.append(elapsed)
         base_b.append(run(["-c", FLOOR_BATCH, base], stdin=text)[0])
         Path(handle.name).unlink()
     results.append(
@@ -309,6 +318,7 @@ def bench(size: int, repeat: int, batch: int, out: Path) -> list[tuple[str, floa
     )  # fmt: skip
     for suffix in ("", "-wal", "-shm"):
         Path(f"{floor}{suffix}").unlink(missing_ok=True)
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
     return results
 
 

@@ -913,21 +913,18 @@ def _check_not_repeated(
     store: Tracker, fields: dict[str, Any], status: str | cm.Status, on: dt.date
 ) -> None:
     """Refuse an update identical to one in force: same commitment, party, status and day."""
-    try:
-        wanted = store.workflow.parse_status(status)
-    except CommitmentsError:
-        return  # an unknown status: `record` refuses it with its own message
-    party = fields.get("party") or None
     cid = fields["commitment_id"]
-    if cid not in store:
-        return
-    for update in store.history(cid):
-        if (update.status, update.on, update.party) == (wanted, on, party):
-            msg = (
-                f"duplicate of update {update.id} ({cid}, {party or 'all parties'}, "
-                f"{wanted.value} on {on}), already in force"
-            )
-            raise DuplicateLineError(msg)
+    party = fields.get("party") or None
+    try:
+        held = store.in_force(cid, status, on, party)
+    except CommitmentsError:
+        return  # an unknown commitment or status: `record` refuses it with its own message
+    if held is not None:
+        msg = (
+            f"duplicate of update {held.id} ({cid}, {held.party or 'all parties'}, "
+            f"{held.status.value} on {on}), already in force"
+        )
+        raise DuplicateLineError(msg)
 
 
 def _refuse_if(problems: list[str]) -> None:

@@ -670,6 +670,32 @@ class Tracker:
             snap = self._recorder.snapshots([commitment_id]).get(commitment_id)
         return snap if snap is not None else self._state(commitment_id)
 
+    def in_force(
+        self,
+        commitment_id: str,
+        status: Status | str,
+        on: dt.date,
+        party: str | None = None,
+    ) -> StatusUpdate | None:
+        """The update in force that says the same (status, day and party), if any.
+
+        Recording it again would repeat it: a batch refuses such a line as a duplicate.
+        Read from a store's snapshot where one serves (no note or sources needed).
+        """
+        wanted = self.workflow.parse_status(status)
+        who = None if party is None else party.strip().upper()
+        with self._reading():
+            view = self._write_view(commitment_id)
+            timeline = (
+                view.timeline
+                if isinstance(view, Snapshot)
+                else view.timeline_of(view.current, None)
+            )
+        for update in timeline.updates:
+            if update.status is wanted and update.on == on and update.party == who:
+                return update
+        return None
+
     def prefetch(self, ids: Iterable[str]) -> None:
         """Inside `transaction()`: read at once what recording updates for `ids` needs.
 
