@@ -3,6 +3,8 @@ vocabularies, and refuses (or skips) updates that repeat one in force."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import commitments as cm
@@ -85,3 +87,17 @@ def test_batch_options_need_a_batch(db):
                        "--skip-duplicates", "--store", db)  # fmt: skip
     assert code == 2
     assert "apply to --batch" in err
+
+
+def test_in_force_finds_the_same_update_but_not_a_retracted_one(tmp_path):
+    day = dt.date(2024, 3, 1)
+    t = cm.Tracker()
+    t.add(cm.Commitment(id="c", title="T", made_on=dt.date(2024, 1, 1), parties=("CN", "KR")))
+    first = t.record("c", "in_progress", on=day, party="KR")
+    with cm.create_store(tmp_path / "t.db", t) as store:
+        for tracker in (t, store):
+            assert tracker.in_force("c", "in_progress", day, "kr") == first
+            assert tracker.in_force("c", "in_progress", day) is None  # all parties: another
+            assert tracker.in_force("c", "stalled", day, "KR") is None
+    t.retract(first.id, reason="misread")
+    assert t.in_force("c", "in_progress", day, "KR") is None
