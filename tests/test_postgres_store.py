@@ -449,3 +449,10 @@ def test_a_writer_waiting_too_long_is_told_the_store_is_busy(pg_url, monkeypatch
         assert "is busy: another writer held it for 300ms; try again" in err
     # The lock released, the same write goes through.
     assert run("record", "fund-2", "in_progress", "--on", "2024-07-01", "--store", pg_url)[0] == 0
+
+
+def test_the_fiscal_year_start_is_kept_by_a_server_store(pg_url):
+    cm.create_store(pg_url, fiscal_year_start=4).close()
+    with cm.open_store(pg_url) as t:
+        assert t.fiscal_year_start == 4
+        assert t.deadline("FY2024-25").latest == dt.date(2025, 3, 31)

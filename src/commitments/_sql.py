@@ -212,8 +212,14 @@ def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = Non
         mark_snapshotted(conn, max(last.values(), default=0))
 
 
-def settings(meta: Mapping[str, str], shown: str) -> tuple[Workflow, DeadlinePolicy | None]:
-    """The workflow and policy a store's meta rows hold, or `StoreError` naming `shown`."""
+Settings = tuple[Workflow, DeadlinePolicy | None, int | None]
+
+
+def settings(meta: Mapping[str, str], shown: str) -> Settings:
+    """The workflow, policy and fiscal-year start a store's meta rows hold.
+
+    Or `StoreError` naming `shown`.
+    """
     from commitments.catalog import policy_from_document, workflow_from_document  # noqa: PLC0415
 
     if "workflow" not in meta:
@@ -223,7 +229,10 @@ def settings(meta: Mapping[str, str], shown: str) -> tuple[Workflow, DeadlinePol
         policy = policy_from_document(json.loads(meta["policy"])) if "policy" in meta else None
     except ROW_DAMAGE as exc:
         raise StoreError(f"{shown} is corrupted: its settings (meta): {brief(exc)}") from None
-    return workflow, policy
+    fiscal = meta.get("fiscal_year_start")
+    if fiscal is not None and fiscal not in {str(m) for m in range(1, 13)}:
+        raise StoreError(f"{shown} is corrupted: its fiscal_year_start {fiscal!r} is no month")
+    return workflow, policy, None if fiscal is None else int(fiscal)
 
 
 def mark_snapshotted(conn: Connection, seq: int) -> None:

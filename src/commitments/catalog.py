@@ -42,7 +42,9 @@ from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import Workflow
 
 SCHEMA_VERSION = 2
-_TOP_KEYS = frozenset({"schema_version", "workflow", "policy", "digest", "events"})
+_TOP_KEYS = frozenset(
+    {"schema_version", "workflow", "policy", "fiscal_year_start", "digest", "events"}
+)
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _TOP_KEYS_V1 = frozenset({"schema_version", "workflow", "policy", "commitments", "events"})
 
@@ -360,6 +362,8 @@ def to_document(tracker: Tracker) -> dict[str, Any]:
     policy = policy_document(tracker.policy)
     if policy is not None:
         document["policy"] = policy
+    if tracker.fiscal_year_start is not None:
+        document["fiscal_year_start"] = tracker.fiscal_year_start
     from commitments.integrity import digest, document_heads  # noqa: PLC0415 - hashlib, on use
 
     log = tracker.events()
@@ -466,7 +470,10 @@ def _tracker_from(document: object, clock: Clock) -> Tracker:
         raise CatalogError("$.digest", "expected the 64 lowercase hex digits of a SHA-256 digest")
     workflow = workflow_from_document(document["workflow"]) if "workflow" in document else None
     policy = policy_from_document(document["policy"]) if "policy" in document else None
-    tracker = Tracker(workflow, policy=policy, clock=clock)
+    fiscal = document.get("fiscal_year_start")
+    if fiscal is not None and (type(fiscal) is not int or not 1 <= fiscal <= 12):  # noqa: PLR2004
+        raise CatalogError("$.fiscal_year_start", f"expected a month number 1-12, got {fiscal!r}")
+    tracker = Tracker(workflow, policy=policy, clock=clock, fiscal_year_start=fiscal)
     raw_events = document.get("events", [])
     if not isinstance(raw_events, list):
         raise CatalogError("$.events", f"expected an array, got {_json_type(raw_events)}")

@@ -1032,7 +1032,11 @@ def _run_amend(args: argparse.Namespace, ctx: Context) -> int:
             deadline = (
                 None
                 if args.deadline.strip().lower() == "none"
-                else parse_deadline(args.deadline, args.on or made_on, args.fiscal_year_start)
+                else parse_deadline(
+                    args.deadline,
+                    args.on or made_on,
+                    args.fiscal_year_start or store.fiscal_year_start,
+                )
             )
         given = {
             "title": args.title,
@@ -1108,34 +1112,9 @@ def _add_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_add(args: argparse.Namespace, ctx: Context) -> int:
-    if args.file is not None:
-        if args.id or args.title or args.made_on:
-            msg = "add takes either --file or --id/--title/--made-on, not both"
-            raise UsageError(msg)
-        items = _commitments_from_file(args.file)
-    else:
-        if not args.id or not args.title or args.made_on is None:
-            msg = "add needs --id, --title and --made-on (or --file JSON)"
-            raise UsageError(msg)
-        deadline = _deadline_of(args)
-        recurrence = None if args.recurrence is None else cm.Recurrence.parse(args.recurrence)
-        items = [
-            cm.Commitment(
-                id=args.id,
-                title=args.title,
-                made_on=args.made_on,
-                parties=tuple(args.party),
-                description=args.description,
-                occasion=args.occasion,
-                areas=tuple(args.area),
-                deadline=deadline,
-                recurrence=recurrence,
-                sources=tuple(_sources(args)),
-                restates=tuple(args.restates),
-            )
-        ]
     by = _recorded_by(args, ctx)
     with _open_for_write(args, ctx) as store:
+        items = _added(args, store.fiscal_year_start)
         known = store.recorder.parties()
         if known is None:
             known = {party for c in store.commitments for party in c.parties}
@@ -1154,6 +1133,35 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _added(args: argparse.Namespace, fiscal_year_start: int | None) -> list[cm.Commitment]:
+    """The commitments `add` was given: from --file, or from flags."""
+    if args.file is not None:
+        if args.id or args.title or args.made_on:
+            msg = "add takes either --file or --id/--title/--made-on, not both"
+            raise UsageError(msg)
+        return _commitments_from_file(args.file)
+    if not args.id or not args.title or args.made_on is None:
+        msg = "add needs --id, --title and --made-on (or --file JSON)"
+        raise UsageError(msg)
+    deadline = _deadline_of(args, fiscal_year_start)
+    recurrence = None if args.recurrence is None else cm.Recurrence.parse(args.recurrence)
+    return [
+        cm.Commitment(
+            id=args.id,
+            title=args.title,
+            made_on=args.made_on,
+            parties=tuple(args.party),
+            description=args.description,
+            occasion=args.occasion,
+            areas=tuple(args.area),
+            deadline=deadline,
+            recurrence=recurrence,
+            sources=tuple(_sources(args)),
+            restates=tuple(args.restates),
+        )
+    ]
+
+
 def _one_apart(a: str, b: str) -> bool:
     """Whether one edit (a character changed, added or removed) turns `a` into `b`."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -1168,12 +1176,16 @@ def _date_or_open(text: str) -> dt.date | None:
     return None if text == "-" else parse_date(text)
 
 
-def _deadline_of(args: argparse.Namespace) -> cm.Deadline | None:
-    """The deadline `add` was given: its words read, or its words with a hand-set window."""
+def _deadline_of(args: argparse.Namespace, fiscal_year_start: int | None) -> cm.Deadline | None:
+    """The deadline `add` was given: its words read, or its words with a hand-set window.
+
+    Fiscal years are read with --fiscal-year-start, else the store's.
+    """
     if args.window is None:
         if args.deadline is None:
             return None
-        return parse_deadline(args.deadline, args.made_on, args.fiscal_year_start)
+        fiscal = args.fiscal_year_start or fiscal_year_start
+        return parse_deadline(args.deadline, args.made_on, fiscal)
     earliest, latest = args.window
     if args.deadline is None:
         msg = "--window sets the window of --deadline TEXT: give the pledge's words too"
@@ -1196,6 +1208,13 @@ def _init_flags(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--seed", action="store_true", help="fill it with the seed catalog")
     source.add_argument("--from", dest="catalog", help="fill it from a JSON catalog file")
+    parser.add_argument(
+        "--fiscal-year-start",
+        type=_month,
+        metavar="MONTH",
+        help="the month (1-12) this tracker's fiscal years start in; add and amend then read "
+        "'2024-25' and 'FY2024-25' deadlines by it",
+    )
 
 
 def _run_init(args: argparse.Namespace, ctx: Context) -> int:
@@ -1203,7 +1222,7 @@ def _run_init(args: argparse.Namespace, ctx: Context) -> int:
 
     path = _need_store(args, ctx)
     tracker = _seed() if args.seed else (cm.load(args.catalog) if args.catalog else None)
-    with create_store(path, tracker) as store:
+    with create_store(path, tracker, fiscal_year_start=args.fiscal_year_start) as store:
         ctx.out.write(
             f"created store {_shown(path)} with {len(store)} commitments and "
             f"{len(store.events())} events\n"
@@ -1233,10 +1252,15 @@ def _run_import(args: argparse.Namespace, ctx: Context) -> int:
             raise Refused(msg) from None
         raise
     with _open_for_write(args, ctx) as store:
-        if tracker.workflow != store.workflow or tracker.policy != store.policy:
+        if (
+            tracker.workflow != store.workflow
+            or tracker.policy != store.policy
+            or tracker.fiscal_year_start not in (None, store.fiscal_year_start)
+        ):
             msg = (
-                f"cannot import: the catalog's workflow {tracker.workflow.name!r} or deadline "
-                f"policy differs from the store's ({store.workflow.name!r}, {store.policy!r})"
+                f"cannot import: the catalog's workflow {tracker.workflow.name!r}, deadline "
+                f"policy or fiscal-year start differs from the store's ({store.workflow.name!r}, "
+                f"{store.policy!r}, {store.fiscal_year_start})"
             )
             raise Refused(msg)
         if args.merge:

@@ -559,6 +559,13 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).rstrip(". ")
 
 
+def check_fiscal_year_start(value: object) -> int | None:
+    """`value` as a fiscal-year start (a month number 1-12, or None); else `DeadlineError`."""
+    if value is not None and (type(value) is not int or value not in _MONTH_NUMBERS):
+        raise DeadlineError(f"fiscal_year_start must be a month number from 1 to 12, not {value!r}")
+    return value
+
+
 def parse_window(
     text: str, made_on: dt.date | None = None, *, fiscal_year_start: int | None = None
 ) -> Window:
@@ -576,12 +583,7 @@ def parse_window(
         raise DeadlineError(
             f"made_on must be a calendar date (datetime.date), not {type(made_on).__name__}"
         )
-    if fiscal_year_start is not None and (
-        type(fiscal_year_start) is not int or fiscal_year_start not in _MONTH_NUMBERS
-    ):
-        raise DeadlineError(
-            f"fiscal_year_start must be a month number from 1 to 12, not {fiscal_year_start!r}"
-        )
+    check_fiscal_year_start(fiscal_year_start)
     if len(text) > MAX_DEADLINE_TEXT:
         raise DeadlineError(
             f"deadline text of {len(text)} characters is too long to be a deadline (at most "

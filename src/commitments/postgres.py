@@ -22,7 +22,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from commitments._sql import VALUE_DAMAGE, SQLRecorder, brief, mark_snapshotted, settings
+from commitments._sql import (
+    VALUE_DAMAGE,
+    Settings,
+    SQLRecorder,
+    brief,
+    mark_snapshotted,
+    settings,
+)
 from commitments.catalog import (
     policy_document,
     workflow_document,
@@ -336,7 +343,7 @@ def _has_schema(conn: PgConnection) -> bool:
     return row is not None
 
 
-def _settings(conn: PgConnection, shown: str) -> tuple[Workflow, DeadlinePolicy | None]:
+def _settings(conn: PgConnection, shown: str) -> Settings:
     psycopg = _psycopg()
     if not _has_schema(conn):
         raise StoreError(
@@ -369,8 +376,9 @@ def _role(conn: PgConnection) -> str:
 
 
 def _tracker(conn: PgConnection, shown: str, clock: Clock | None) -> Tracker:
-    workflow, policy = _settings(conn, shown)
+    workflow, policy, fiscal = _settings(conn, shown)
     recorder = PostgresRecorder(conn, shown, workflow, policy, role=_role(conn))
+    recorder.fiscal_year_start = fiscal
     return Tracker(recorder=recorder, clock=recorder.server_time if clock is None else clock)
 
 
@@ -392,6 +400,7 @@ def create_postgres_store(
     workflow: Workflow | None = None,
     policy: DeadlinePolicy | None = None,
     clock: Clock | None = None,
+    fiscal_year_start: int | None = None,
 ) -> Tracker:
     """Create the store's tables in the database `url` names, empty or holding `tracker`'s log.
 
@@ -401,9 +410,11 @@ def create_postgres_store(
     shown = shown_url(url)
     if tracker is not None:
         workflow, policy = tracker.workflow, tracker.policy
+        if fiscal_year_start is None:
+            fiscal_year_start = tracker.fiscal_year_start
     conn = _connect(url, shown)
     try:
-        _build(conn, shown, tracker, workflow, policy)
+        _build(conn, shown, tracker, workflow, policy, fiscal_year_start=fiscal_year_start)
     finally:
         conn.close()
     return open_postgres_store(url, clock=clock)
@@ -415,6 +426,8 @@ def _build(
     tracker: Tracker | None,
     workflow: Workflow | None,
     policy: DeadlinePolicy | None,
+    *,
+    fiscal_year_start: int | None = None,
 ) -> None:
     """Write a complete store into the database, in one transaction."""
     psycopg = _psycopg()
@@ -440,6 +453,8 @@ def _build(
         policy_doc = None if policy is None else policy_document(policy)
         if policy_doc is not None:
             rows.append(("policy", json.dumps(policy_doc)))
+        if fiscal_year_start is not None:
+            rows.append(("fiscal_year_start", str(fiscal_year_start)))
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows)
         mark_snapshotted(conn, 0)
         if tracker is not None:

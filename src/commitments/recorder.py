@@ -71,6 +71,8 @@ class Recorder(abc.ABC):
     keeps_snapshots: bool = False
     #: Who records an event that names nobody (a server store: the database role).
     recorded_by: str | None = None
+    #: The month (1-12) fiscal years start in, for reading fiscal-year deadlines; None: unset.
+    fiscal_year_start: int | None = None
 
     @abc.abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:
@@ -174,9 +176,15 @@ class Recorder(abc.ABC):
 class MemoryRecorder(Recorder):
     """The log in memory: the default recorder of `Tracker()`."""
 
-    def __init__(self, workflow: Workflow, policy: DeadlinePolicy | None = None) -> None:
+    def __init__(
+        self,
+        workflow: Workflow,
+        policy: DeadlinePolicy | None = None,
+        fiscal_year_start: int | None = None,
+    ) -> None:
         self.workflow = workflow
         self.policy = policy
+        self.fiscal_year_start = fiscal_year_start
         self._log: list[Event] = []
         self._logs: dict[str, list[Event]] = {}
         self._by_id: dict[str, Event] = {}

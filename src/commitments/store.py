@@ -28,6 +28,7 @@ from commitments._atomic import plain_mode
 from commitments._sql import (
     ROW_DAMAGE,
     VALUE_DAMAGE,
+    Settings,
     SQLRecorder,
     _rebuild_snapshots,
     brief,
@@ -42,6 +43,7 @@ from commitments.catalog import (
     undated_addition,
     workflow_document,
 )
+from commitments.deadline_parser import check_fiscal_year_start
 from commitments.exceptions import StoreError
 from commitments.policy import DeadlinePolicy
 from commitments.postgres import (
@@ -286,6 +288,7 @@ def create_store(
     workflow: Workflow | None = None,
     policy: DeadlinePolicy | None = None,
     clock: Clock | None = None,
+    fiscal_year_start: int | None = None,
 ) -> Tracker:
     """Create a new store at `path`, empty or holding `tracker`'s log; open it.
 
@@ -293,18 +296,28 @@ def create_store(
     tables go into that database). `clock` defaults to this machine's for a file and to
     the server's for PostgreSQL.
 
-    An empty store takes `workflow` and `policy` (defaults: the default workflow,
-    `KeepOpen`); a store made from `tracker` takes the tracker's. Refuses
+    An empty store takes `workflow`, `policy` and `fiscal_year_start` (defaults: the
+    default workflow, `KeepOpen`, none); a store made from `tracker` takes the tracker's. Refuses
     (`StoreError`) when `path` already exists, so no file is ever overwritten. The store
     is built under a temporary name beside `path` and linked into place only when
     complete: a process killed meanwhile leaves `path` free.
     """
-    if isinstance(path, str) and is_postgres_url(path):
-        return create_postgres_store(path, tracker, workflow=workflow, policy=policy, clock=clock)
-    target = Path(path)
-    shown = os.fspath(path)
     if tracker is not None:
         workflow, policy = tracker.workflow, tracker.policy
+        if fiscal_year_start is None:
+            fiscal_year_start = tracker.fiscal_year_start
+        elif tracker.fiscal_year_start not in (None, fiscal_year_start):
+            raise StoreError(
+                f"the tracker's fiscal years start in month {tracker.fiscal_year_start}, not "
+                f"{fiscal_year_start}; give the tracker's, or none"
+            )
+    fiscal = check_fiscal_year_start(fiscal_year_start)
+    if isinstance(path, str) and is_postgres_url(path):
+        return create_postgres_store(
+            path, tracker, workflow=workflow, policy=policy, clock=clock, fiscal_year_start=fiscal
+        )
+    target = Path(path)
+    shown = os.fspath(path)
     taken = f"{shown!r} already exists; choose a new path for the store"
     if target.exists() or target.is_symlink():
         raise StoreError(taken)
@@ -320,7 +333,7 @@ def create_store(
         raise StoreError(f"cannot create store {shown!r}: {exc.strerror or exc}") from None
     building = Path(name)
     try:
-        _build(building, shown, tracker, workflow, policy)
+        _build(building, shown, tracker, workflow, policy, fiscal_year_start=fiscal)
         try:
             os.link(building, target)  # never replaces a file that appeared meanwhile
         except FileExistsError:
@@ -339,6 +352,8 @@ def _build(
     tracker: Tracker | None,
     workflow: Workflow | None,
     policy: DeadlinePolicy | None,
+    *,
+    fiscal_year_start: int | None = None,
 ) -> None:
     """Write a complete store into the empty file `building`."""
     conn = _connect(building, create=True)
@@ -358,6 +373,11 @@ def _build(
         if policy_doc is not None:
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('policy', ?)", (json.dumps(policy_doc),)
+            )
+        if fiscal_year_start is not None:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('fiscal_year_start', ?)",
+                (str(fiscal_year_start),),
             )
         mark_snapshotted(conn, 0)
         if tracker is not None:
@@ -403,10 +423,11 @@ def open_store(
     read_only = not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK)
     conn = _connect(target, create=False, read_only=read_only)
     try:
-        workflow, policy = _check_schema(conn, shown, read_only=read_only)
+        workflow, policy, fiscal = _check_schema(conn, shown, read_only=read_only)
         if not read_only:
             conn.execute("PRAGMA synchronous=FULL")
         recorder = SQLiteRecorder(conn, shown, workflow, policy, read_only=read_only)
+        recorder.fiscal_year_start = fiscal
         return Tracker(recorder=recorder, clock=utc_now if clock is None else clock)
     except _DAMAGE as exc:
         conn.close()
@@ -421,9 +442,7 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-def _check_schema(
-    conn: sqlite3.Connection, shown: str, *, read_only: bool = False
-) -> tuple[Workflow, DeadlinePolicy | None]:
+def _check_schema(conn: sqlite3.Connection, shown: str, *, read_only: bool = False) -> Settings:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -608,11 +627,16 @@ def _check_empty(dst: Tracker, src: Tracker) -> None:
             f"{shown} already holds {len(dst)} commitments and {held} events; copy needs a "
             "new file or an empty database"
         )
-    if dst.workflow != src.workflow or dst.policy != src.policy:
+    if (dst.workflow, dst.policy, dst.fiscal_year_start) != (
+        src.workflow,
+        src.policy,
+        src.fiscal_year_start,
+    ):
         raise StoreError(
-            f"{shown} is empty but has workflow {dst.workflow.name!r} and policy "
-            f"{dst.policy!r}, the source {src.workflow.name!r} and {src.policy!r}; copy into "
-            "an uninitialised database instead"
+            f"{shown} is empty but has other settings (workflow {dst.workflow.name!r}, "
+            f"policy {dst.policy!r}, fiscal_year_start {dst.fiscal_year_start}) than the source "
+            f"({src.workflow.name!r}, {src.policy!r}, {src.fiscal_year_start}); copy into an "
+            "uninitialised database instead"
         )
 
 

@@ -29,6 +29,7 @@ from commitments.assessment import (
 from commitments.commitment import Commitment
 from commitments.compliance import ComplianceReport, Scoring, score_assessments
 from commitments.deadline import Deadline
+from commitments.deadline_parser import check_fiscal_year_start
 from commitments.events import (
     Addition,
     Amendment,
@@ -162,6 +163,7 @@ class Tracker:
         policy: DeadlinePolicy | None = None,
         clock: Clock = utc_now,
         recorder: Recorder | None = None,
+        fiscal_year_start: int | None = None,
     ) -> None:
         if workflow is not None and not isinstance(workflow, Workflow):
             raise ValidationError(
@@ -173,15 +175,19 @@ class Tracker:
                 f"policy must be a DeadlinePolicy such as KeepOpen() or BreakAfter(days=100), "
                 f"not {type(policy).__name__}"
             )
+        fiscal = check_fiscal_year_start(fiscal_year_start)
         if recorder is None:
             recorder = MemoryRecorder(
-                workflow if workflow is not None else DEFAULT_WORKFLOW, policy
+                workflow if workflow is not None else DEFAULT_WORKFLOW, policy, fiscal
             )
-        elif (workflow is not None and workflow != recorder.workflow) or (
-            policy is not None and policy != recorder.policy
+        elif (
+            (workflow is not None and workflow != recorder.workflow)
+            or (policy is not None and policy != recorder.policy)
+            or (fiscal is not None and fiscal != recorder.fiscal_year_start)
         ):
             raise ValidationError(
-                f"{recorder.describe()} has its own workflow and policy; give neither, or the same"
+                f"{recorder.describe()} has its own workflow, policy and fiscal-year start; give "
+                "none of them, or the same"
             )
         self._recorder = recorder
         self.workflow: Workflow = recorder.workflow
@@ -198,6 +204,15 @@ class Tracker:
     def recorder(self) -> Recorder:
         """Where the log lives."""
         return self._recorder
+
+    @property
+    def fiscal_year_start(self) -> int | None:
+        """The month (1-12) this tracker's fiscal years start in; None: not set."""
+        return self._recorder.fiscal_year_start
+
+    def deadline(self, text: str, made_on: dt.date | None = None) -> Deadline:
+        """`Deadline.parse` with this tracker's fiscal-year start ("FY2024-25" reads)."""
+        return Deadline.parse(text, made_on, fiscal_year_start=self.fiscal_year_start)
 
     def __enter__(self) -> Self:
         return self
