@@ -62,3 +62,29 @@ def test_add_and_amend_use_the_stores_fiscal_year_start(tmp_path):
     assert run("copy", "--from", db, "--to", copy)[0] == 0
     with cm.open_store(copy) as t:
         assert t.fiscal_year_start == 4
+
+
+def test_a_hand_written_catalog_reads_its_text_deadlines_by_its_own_start():
+    document = {
+        "schema_version": 2,
+        "fiscal_year_start": 4,
+        "events": [
+            {
+                "type": "added",
+                "id": "budget:0",
+                "recorded_at": "2024-05-02T00:00:00Z",
+                "commitment": {
+                    "id": "budget",
+                    "title": "Balance the budget",
+                    "made_on": "2024-05-01",
+                    "deadline": "FY2024-25",
+                },
+            }
+        ],
+    }
+    t = cm.from_document(document)
+    assert t["budget"].deadline.latest == D(2025, 3, 31)
+    del document["fiscal_year_start"]
+    with pytest.raises(cm.CatalogError, match=r"commitment\.deadline.*fiscal year"):
+        cm.from_document(document)
+    assert cm.Tracker().deadline("in 2025").latest == D(2025, 12, 31)  # nothing left set

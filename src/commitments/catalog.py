@@ -18,6 +18,7 @@ Loading is strict (unknown keys, wrong types and missing required fields raise
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import json
@@ -478,7 +479,13 @@ def _tracker_from(document: object, clock: Clock) -> Tracker:
     if not isinstance(raw_events, list):
         raise CatalogError("$.events", f"expected an array, got {_json_type(raw_events)}")
     paths = [f"$.events[{i}]" for i in range(len(raw_events))]
-    events = [event_from_document(raw, path) for raw, path in zip(raw_events, paths, strict=True)]
+    reading = _FISCAL_YEAR_START.set(fiscal)  # text-only deadlines read by the catalog's own
+    try:
+        events = [
+            event_from_document(raw, path) for raw, path in zip(raw_events, paths, strict=True)
+        ]
+    finally:
+        _FISCAL_YEAR_START.reset(reading)
     if version == 1:
         raw_commitments = document.get("commitments", [])
         if not isinstance(raw_commitments, list):
@@ -536,6 +543,12 @@ def undated_addition(
     return Addition(ident, commitment, recorded)
 
 
+# The fiscal-year start of the catalog being read, for its text-only deadlines.
+_FISCAL_YEAR_START: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "fiscal_year_start", default=None
+)
+
+
 def _expand_deadline_text(raw: object, path: str) -> object:
     """Read `"deadline": "in mid-June"` (text only) as the window it states.
 
@@ -551,7 +564,9 @@ def _expand_deadline_text(raw: object, path: str) -> object:
         except (TypeError, ValueError) as exc:
             raise CatalogError(f"{path}.made_on", str(exc)) from None
     try:
-        deadline = Deadline.parse(raw["deadline"], made_on=made_on)
+        deadline = Deadline.parse(
+            raw["deadline"], made_on=made_on, fiscal_year_start=_FISCAL_YEAR_START.get()
+        )
     except CommitmentsError as exc:
         raise CatalogError(f"{path}.deadline", str(exc)) from None
     return {**raw, "deadline": converter().unstructure(deadline)}
