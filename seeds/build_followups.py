@@ -1,7 +1,7 @@
 # ruff: noqa: INP001 - a script run from the repository root, not a package module
 """Apply the 2026 review of the seed catalog to seeds/catalog.json.
 
-Run once from the repository root: ``python seeds/build_followups.py``. It
+Run from the repository root: ``python seeds/build_followups.py``. It
 
 1. completes citations in place (titles, publication dates and URLs of the sources
    already cited, and wording that pointed at nothing a reader could find) and dates
@@ -12,7 +12,8 @@ Run once from the repository root: ``python seeds/build_followups.py``. It
    source, recorded at 00:00 UTC on its source's publication day;
 3. writes the catalog back with ``cm.dumps`` (which seals it with its digest).
 
-A catalog that already holds the review's events is left alone.
+Citations are completed every run (it is idempotent); each pass of appended events runs
+only when the catalog does not hold it yet.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def at(y: int, m: int, d: int) -> dt.datetime:
 def src(url: str | None, title: str | None, publisher: str, published_on: dt.date) -> cm.Source:
     """A full citation."""
     return cm.Source(url=url, title=title, publisher=publisher, published_on=published_on)
+
+
+def as_source(cited: dict[str, str]) -> cm.Source:
+    """A citation written as catalog JSON, as a Source."""
+    day = D.fromisoformat(cited["published_on"])
+    return src(cited["url"], cited["title"], cited["publisher"], day)
 
 
 # The articles the pledges come from, fully cited.
@@ -68,7 +75,7 @@ REUTERS_HLED = src(
 )
 OHMYNEWS_FTA = src(
     "https://m.ohmynews.com/NWS_Web/View/at_pg.aspx?CMPT_CD=RPORT&CNTN_CD=A0003033218",
-    None,  # the page's title was not seen; see seeds/README.md
+    "한·중 외교안보대화 신설, 서비스 분야 FTA 협상 재개",
     "OhmyNews",
     D(2024, 5, 26),
 )
@@ -132,6 +139,59 @@ YONHAP_CULTURE_OPENING = {
     "publisher": "Yonhap (via taptalk.net)",
     "published_on": "2025-04-15",
 }
+# Same-day reports of pledges first cited from later articles (the second pass).
+NIKKEI_SOM_2023 = {
+    "url": "https://asia.nikkei.com/Politics/International-relations/China-Japan-South-Korea-agree-to-hold-trilateral-summit",
+    "title": "China, Japan, South Korea agree to hold trilateral summit",
+    "publisher": "Nikkei Asia",
+    "published_on": "2023-09-26",
+}
+OHMYNEWS_SEOUL = {
+    "url": OHMYNEWS_FTA.url,
+    "title": OHMYNEWS_FTA.title,
+    "publisher": "OhmyNews",
+    "published_on": "2024-05-26",
+}
+FNNEWS_SEOUL = {
+    "url": "https://busan.fnnews.com/news/202405262002025126",
+    "title": "한중 FTA 2단계 협상 재개..서비스 개방 확대 추진",
+    "publisher": "Financial News (Korea)",
+    "published_on": "2024-05-26",
+}
+NEWSPIM_JP_KR = {
+    "url": "https://search.newspim.com/news/view/20240526000175",
+    "title": "한일, '수소협력·자원협력대화' 신설키로…미래파트너십 기금 추가 논의",
+    "publisher": "Newspim",
+    "published_on": "2024-05-26",
+}
+MOFA_JP_KR = {
+    "url": "https://www.mofa.go.jp/mofaj/a_o/na/kr/pageit_000001_00677.html",
+    "title": "日韓首脳会談",
+    "publisher": "Ministry of Foreign Affairs of Japan",
+    "published_on": "2024-05-26",
+}
+XINHUA_2012 = src(
+    "http://www.china.org.cn/world/2012-05/13/content_25370963.htm",
+    "China, Japan, ROK to launch FTA talks this year",
+    "Xinhua (via China.org.cn)",
+    D(2012, 5, 13),
+)
+SECOND_MARKER = "jp-kr-hydrogen-dialogue:2"  # the first event the second pass appends
+# The first publication reporting each pledge: (its day, the same-day source to cite
+# first, or None where the source already cited is that publication).
+FIRST_REPORTS: dict[str, tuple[str, dict[str, str] | None]] = {
+    "cn-kr-fta-phase2-acceleration": ("2023-09-08", None),  # Xinhua, the day after
+    "cjk-summit-resumption-2023": ("2023-09-26", NIKKEI_SOM_2023),
+    "cn-kr-2plus2-dialogue": ("2024-05-27", EXMOO_SEOUL),
+    "cn-kr-people-exchange-committee": ("2024-05-27", EXMOO_SEOUL),
+    "cn-kr-export-control-supply-chain-dialogue": ("2024-05-26", OHMYNEWS_SEOUL),
+    "cn-kr-investment-cooperation-committee": ("2024-05-26", OHMYNEWS_SEOUL),
+    "cn-kr-vice-ministerial-strategic-dialogue": ("2024-05-26", FNNEWS_SEOUL),
+    "cn-kr-youth-exchange": ("2024-07-03", None),  # no earlier report found
+    "jp-kr-hydrogen-dialogue": ("2024-05-26", NEWSPIM_JP_KR),
+    "jp-kr-resources-dialogue": ("2024-05-26", NEWSPIM_JP_KR),
+    "jp-kr-shuttle-diplomacy": ("2024-05-26", MOFA_JP_KR),
+}
 ANNUAL_DESCRIPTION = (
     "The three governments committed to a stand-alone trilateral leaders' meeting held once "
     "a year, rotating among the three capitals. A 2023 report of the Busan foreign "
@@ -164,25 +224,15 @@ def complete_citations(doc: dict) -> None:
         "since 2019; its 6th round was held during Wang Yi's March 2025 visit to Tokyo."
     )
     # Each addition is dated to the first publication that reports the pledge.
-    first_reports = {
-        "cn-kr-fta-phase2-acceleration": "2023-09-08",  # Xinhua, the day after
-        "cjk-summit-resumption-2023": "2023-11-26",  # the Busan report
-        "cn-kr-2plus2-dialogue": "2024-05-27",
-        "cn-kr-people-exchange-committee": "2024-05-27",
-        "cn-kr-export-control-supply-chain-dialogue": "2024-07-03",
-        "cn-kr-investment-cooperation-committee": "2024-07-03",
-        "cn-kr-vice-ministerial-strategic-dialogue": "2024-07-03",
-        "cn-kr-youth-exchange": "2024-07-03",
-        "jp-kr-hydrogen-dialogue": "2024-07-03",
-        "jp-kr-resources-dialogue": "2024-07-03",
-        "jp-kr-shuttle-diplomacy": "2024-07-03",
-    }
-    for commitment_id, day in first_reports.items():
-        by_id[f"{commitment_id}:0"]["recorded_at"] = f"{day}T00:00:00+00:00"
-    for commitment_id in ("cn-kr-2plus2-dialogue", "cn-kr-people-exchange-committee"):
-        sources = by_id[f"{commitment_id}:0"]["commitment"]["sources"]
-        if sources[0] != EXMOO_SEOUL:
-            sources.insert(0, dict(EXMOO_SEOUL))
+    for commitment_id, (day, first) in FIRST_REPORTS.items():
+        added = by_id[f"{commitment_id}:0"]
+        added["recorded_at"] = f"{day}T00:00:00+00:00"
+        sources = added["commitment"]["sources"]
+        if first is not None and first not in sources:
+            sources.insert(0, dict(first))
+    for source in iter_sources(doc):  # a title found since
+        if source.get("url") == OHMYNEWS_FTA.url:
+            source["title"] = OHMYNEWS_FTA.title
     people = by_id["cn-kr-people-exchange-committee:0"]["commitment"]
     people["description"] = (
         "Reported as part of the Seoul meeting's outcome: the two sides would restart the "
@@ -206,6 +256,16 @@ def complete_citations(doc: dict) -> None:
         "vice-ministerial officials of the three countries; the year's logo was unveiled."
     )
     opening["sources"] = [dict(YONHAP_CULTURE_OPENING)]
+
+
+def iter_sources(node: object) -> list[dict]:
+    """Every source dict anywhere in a catalog document."""
+    if isinstance(node, list):
+        return [s for item in node for s in iter_sources(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if "publisher" in node else []
+    return found + [s for value in node.values() for s in iter_sources(value)]
 
 
 def append_review(t: cm.Tracker) -> None:
@@ -389,15 +449,71 @@ def append_review(t: cm.Tracker) -> None:
     )
 
 
+def append_second_review(t: cm.Tracker) -> None:
+    """The second pass: timings the first reading left out, wordings, a same-day report."""
+    made = D(2024, 5, 26)
+    newspim = as_source(NEWSPIM_JP_KR)
+    hydrogen = (
+        "a hydrogen dialogue to work on standards, rules and supply chains for hydrogen energy"
+    )
+    resources = (
+        "a channel between the trade and industry ministries on critical raw materials and "
+        "resources, so that supplies of key minerals stay stable in a crisis"
+    )
+    for commitment_id, title, what in (
+        ("jp-kr-hydrogen-dialogue", "Launch a Japan-ROK Hydrogen Cooperation Dialogue", hydrogen),
+        (
+            "jp-kr-resources-dialogue",
+            "Launch a Japan-ROK resources cooperation dialogue",
+            resources,
+        ),
+    ):
+        t.amend(
+            commitment_id,
+            title=f"{title} in mid-June 2024",
+            description=f"The two leaders agreed to set up {what}. The Korean briefing "
+            "after the meeting said it would start in mid-June 2024.",
+            deadline=cm.Deadline.parse("in mid-June", made_on=made),
+            source=newspim,
+            reason="the Korean briefing of the day set the launch for mid-June 2024, a "
+            "timing the first reading left out",
+            recorded_at=at(2024, 5, 26),
+        )
+
+    # The 2023 senior officials' meeting: the wording of the day.
+    nikkei = as_source(NIKKEI_SOM_2023)
+    t.amend(
+        "cjk-summit-resumption-2023",
+        deadline=cm.Deadline.parse("at the earliest convenient time"),
+        source=nikkei,
+        reason="the meeting's own wording, as the Korean foreign ministry gave it the same "
+        "day, was 'at the earliest convenient time'",
+        recorded_at=at(2023, 9, 26),
+    )
+
+    # Yearly summits: the 2012 summit as reported on its first day.
+    t.record(
+        "cjk-leaders-summit-annual",
+        "fulfilled",
+        on=D(2012, 5, 13),
+        source=XINHUA_2012,
+        note="5th trilateral leaders' summit, Beijing (13-14 May 2012), as reported on its "
+        "first day, when the leaders agreed to launch trilateral FTA talks that year; the "
+        "update citing Japan's summary of 27 June stays as a second source.",
+        recorded_at=at(2012, 5, 13),
+    )
+
+
 def main() -> int:
-    """Apply the review unless the catalog already holds it."""
+    """Complete citations, then apply each pass of the review the catalog lacks."""
     doc = json.loads(CATALOG.read_text(encoding="utf-8"))
-    if any(e["id"] == MARKER for e in doc["events"]):
-        sys.stdout.write("the review is already in the catalog; nothing to do\n")
-        return 0
+    held = {e["id"] for e in doc["events"]}
     complete_citations(doc)
     tracker = cm.from_document(doc)
-    append_review(tracker)
+    if MARKER not in held:
+        append_review(tracker)
+    if SECOND_MARKER not in held:
+        append_second_review(tracker)
     CATALOG.write_text(cm.dumps(tracker) + "\n", encoding="utf-8")
     sys.stdout.write(
         f"wrote {CATALOG}: {len(tracker)} commitments, {len(tracker.events())} events\n"

@@ -330,7 +330,8 @@ class TestNoDate:
         "text",
         ["as soon as appropriate", "at a convenient date", "in the near future",
          "as soon as possible", "at an early date", "at an appropriate time", "soon",
-         "As soon as possible.", "  SOON  "],
+         "As soon as possible.", "  SOON  ", "at the earliest convenient time",
+         "At the earliest mutually convenient time."],
     )  # fmt: skip
     def test_phrases_without_a_date_are_open_on_both_sides(self, text):
         """A wording that names no date is never due nor overdue."""

@@ -30,10 +30,7 @@ NO_URL_FOUND = {
     (NEO, f"{NEO_TITLE} meetings"),
     ("Bota (Flash News)", "China, Japan and South Korea agree to strengthen trilateral relations"),
 }
-NO_TITLE_FOUND = {
-    "https://news.cri.cn/20250627/b19be739-da64-1bd9-c644-3187edb995ab.html",
-    "https://m.ohmynews.com/NWS_Web/View/at_pg.aspx?CMPT_CD=RPORT&CNTN_CD=A0003033218",
-}
+NO_TITLE_FOUND = {"https://news.cri.cn/20250627/b19be739-da64-1bd9-c644-3187edb995ab.html"}
 NO_DATE_FOUND = {"https://pacforum.org/publications/pacnet-2-three-minus-asean-the-dazaifu-summit/"}
 PLACEHOLDER = re.compile(r"\[[^\]]*\]|not seen|TODO|TBD|XXX|placeholder", re.IGNORECASE)
 INTERNAL = re.compile(
@@ -236,8 +233,12 @@ class TestRealCases:
         assert ids(seeds.overdue(as_of=D(2024, 5, 26))) == {"cjk-leaders-summit-annual"}
         assert ids(seeds.overdue(as_of=D(2024, 6, 5))) == set()
         assert "cn-kr-fta-phase2-resumption" in ids(seeds.due(as_of=D(2024, 6, 5)))
-        # Five weeks after that summit, only the FTA meeting promised for early June is late.
-        assert ids(seeds.overdue(as_of=D(2024, 7, 1))) == {"cn-kr-fta-phase2-resumption"}
+        # Five weeks after that summit, the FTA meeting promised for early June and the
+        # resources dialogue promised for mid-June are late.
+        assert ids(seeds.overdue(as_of=D(2024, 7, 1))) == {
+            "cn-kr-fta-phase2-resumption",
+            "jp-kr-resources-dialogue",
+        }
         summit = seeds.assess("cjk-leaders-summit-annual", as_of=D(2024, 7, 1))
         assert (summit.period, summit.overdue) == ("met", False)
         assert ids(seeds.overdue(as_of=D(2025, 12, 31))) == {"cn-kr-fta-phase2-resumption"}
@@ -245,6 +246,49 @@ class TestRealCases:
             "cn-kr-fta-phase2-resumption",
             "cjk-leaders-summit-annual",  # no summit in 2025
         }
+
+    def test_japan_korea_dialogues_timed_for_mid_june(self, seeds):
+        """The briefing set both dialogues for mid-June 2024: hydrogen on time, resources late."""
+        for pledge in ("jp-kr-hydrogen-dialogue", "jp-kr-resources-dialogue"):
+            (fix,) = seeds.amendments(pledge)
+            assert fix.is_correction
+            assert fix.recorded_at.date() == D(2024, 5, 26)
+            assert [s.publisher for s in fix.sources] == ["Newspim"]
+            deadline = seeds[pledge].deadline
+            assert (deadline.earliest, deadline.latest) == (D(2024, 6, 11), D(2024, 6, 20))
+        hydrogen = seeds.assess("jp-kr-hydrogen-dialogue", as_of=D(2024, 12, 31))
+        assert (hydrogen.fulfilled_on, hydrogen.on_time) == (D(2024, 6, 14), True)
+        resources = seeds.assess("jp-kr-resources-dialogue", as_of=D(2025, 12, 31))
+        assert (resources.fulfilled_on, resources.late_by) == (D(2025, 2, 27), 252)
+        assert "jp-kr-resources-dialogue" in ids(seeds.overdue(as_of=D(2024, 6, 21)))
+        assert "jp-kr-resources-dialogue" not in ids(seeds.overdue(as_of=D(2024, 6, 20)))
+
+    def test_additions_dated_to_same_day_reports(self, seeds):
+        """Pledges of the Seoul bilateral meetings are known from reports of 26 May 2024."""
+        known = {a.commitment.id for a in seeds.assess_all(known_on=D(2024, 5, 26))}
+        for pledge in (
+            "cn-kr-export-control-supply-chain-dialogue",
+            "cn-kr-investment-cooperation-committee",
+            "cn-kr-vice-ministerial-strategic-dialogue",
+            "jp-kr-hydrogen-dialogue",
+            "jp-kr-resources-dialogue",
+            "jp-kr-shuttle-diplomacy",
+        ):
+            assert pledge in known, pledge
+            added = seeds.events(pledge)[0]
+            assert added.recorded_at.date() == seeds[pledge].sources[0].published_on
+        # The youth exchange is first found in the July 2024 article.
+        assert "cn-kr-youth-exchange" not in known
+        assert seeds.known_from("cn-kr-youth-exchange").date() == D(2024, 7, 3)
+
+    def test_2023_summit_pledge_in_the_words_of_the_day(self, seeds):
+        """The senior officials' meeting of 26 September 2023, reported the same day."""
+        pledge = "cjk-summit-resumption-2023"
+        c = seeds.commitment(pledge, known_on=D(2023, 9, 26))
+        assert str(c.deadline) == "at the earliest convenient time"
+        assert c.deadline.is_open_ended
+        assert c.sources[0].publisher == "Nikkei Asia"
+        assert seeds.known_from(pledge).date() == D(2023, 9, 26)
 
     def test_strategic_dialogue_in_second_half(self, seeds):
         """The vice-ministerial strategic dialogue (H2 2024) met on 24 July 2024."""
@@ -311,6 +355,9 @@ class TestRealCases:
         # The Jeju summit of 2010 is known from a report of its first day.
         jeju = seeds.occurrences(annual, as_of=D(2010, 12, 31), known_on=D(2010, 6, 1))
         assert [p.start.year for p in jeju if p.met] == [2008, 2009, 2010]
+        # And the Beijing summit of 2012 likewise, not six weeks later.
+        beijing = seeds.occurrences(annual, as_of=D(2012, 12, 31), known_on=D(2012, 5, 14))
+        assert [p.start.year for p in beijing if p.met][-1] == 2012
 
     def test_cgtn_pledges_fully_cited(self, seeds):
         """Both CGTN-cited pledges cite the piece with its title, date and URL."""
