@@ -3,9 +3,12 @@ vocabularies, and refuses (or skips) updates that repeat one in force."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import commitments as cm
 from store_support import python, run
@@ -101,3 +104,51 @@ def test_in_force_finds_the_same_update_but_not_a_retracted_one(tmp_path):
             assert tracker.in_force("c", "stalled", day, "KR") is None
     t.retract(first.id, reason="misread")
     assert t.in_force("c", "in_progress", day, "KR") is None
+
+
+STATUSES = ("in_progress", "stalled", "fulfilled", "partially_fulfilled")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(STATUSES), st.integers(0, 4), st.sampled_from([None, "CN", "KR"])
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    probe=st.tuples(
+        st.sampled_from(STATUSES), st.integers(0, 4), st.sampled_from([None, "CN", "KR"])
+    ),
+)
+def test_in_force_from_a_snapshot_is_the_history_scanned(tmp_path_factory, steps, probe):
+    """A store answers `in_force` from its snapshot's saved references as memory does."""
+    start = dt.date(2024, 1, 1)
+    t = cm.Tracker()
+    t.add(cm.Commitment(id="c", title="T", made_on=start, parties=("CN", "KR")))
+    *earlier, last = steps
+    for status, offset, party in earlier:
+        with contextlib.suppress(cm.CommitmentsError):
+            t.record("c", status, on=start + dt.timedelta(days=offset), party=party)
+    path = tmp_path_factory.mktemp("in-force") / "t.db"
+    with cm.create_store(path, t) as created:
+        created.close()
+    with cm.open_store(path) as store:
+        # One update appended in this process: the snapshot mixes saved and new items.
+        status, offset, party = last
+        for tracker in (t, store):
+            with contextlib.suppress(cm.CommitmentsError):
+                tracker.record("c", status, on=start + dt.timedelta(days=offset), party=party)
+        status, offset, party = probe
+        day = start + dt.timedelta(days=offset)
+        scanned = t.in_force("c", status, day, party)  # from updates built in memory
+        found = store.in_force("c", status, day, party)
+        assert (found is None) == (scanned is None)
+        if found is not None:
+            assert (found.id, found.status, found.on, found.party) == (
+                scanned.id,
+                scanned.status,
+                scanned.on,
+                scanned.party,
+            )

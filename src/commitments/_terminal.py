@@ -37,6 +37,8 @@ def terminal_json(text: str) -> str:
 
 def width(text: str) -> int:
     """Columns `text` takes on a terminal: two for a wide (East Asian) character."""
+    if text.isascii():
+        return len(text)  # every ASCII character takes one column
     columns = 0
     for char in text:
         if unicodedata.combining(char):

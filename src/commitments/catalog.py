@@ -266,6 +266,8 @@ def workflow_document(workflow: Workflow) -> dict[str, Any]:
 
 def event_document(event: Event) -> dict[str, Any]:
     """One entry of a catalog's `events` array."""
+    if isinstance(event, StatusUpdate) and event.progress is None:
+        return _update_document(event)  # the common case, without importing cattrs
     unstructure = converter().unstructure
     if isinstance(event, Addition):
         doc: dict[str, Any] = {
@@ -293,8 +295,6 @@ def event_document(event: Event) -> dict[str, Any]:
         if event.recorded_by is not None:
             doc["recorded_by"] = event.recorded_by
         return doc
-    if isinstance(event, StatusUpdate) and event.progress is None:
-        return _update_document(event)
     doc = unstructure(event)
     kind = "update" if isinstance(event, StatusUpdate) else "retraction"
     return {"type": kind, **doc}

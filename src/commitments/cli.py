@@ -364,6 +364,8 @@ def _write_rows(
     ctx: Context, args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequence[str]
 ) -> None:
     fmt = args.format
+    if fmt != "table":  # JSON values: dates as ISO text, lists as lists
+        rows = [{key: _plain(r[key]) for key in COLUMNS} for r in rows]
     if fmt == "json":
         known_on = None if args.known_on is None else args.known_on.isoformat()
         doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "commitments": rows}
@@ -441,11 +443,11 @@ def _query_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _selected(args: argparse.Namespace, ctx: Context, kind: str) -> list[dict[str, Any]]:
-    """The rows of the commitments a query selects, from one read of the tracker."""
+    """The records of the commitments a query selects, from one read of the tracker."""
     within = _span_from(getattr(args, "within", None), args.as_of, kind)
     with _read_tracker(args, ctx) as tracker:
         found = tracker.select(kind, as_of=args.as_of, known_on=args.known_on, within=within)
-        return [_row(a) for a in found]
+        return [record_of(a) for a in found]
 
 
 def _run_status(args: argparse.Namespace, ctx: Context) -> int:

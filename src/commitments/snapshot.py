@@ -258,6 +258,33 @@ def snapshot(state: State) -> Snapshot:
     )
 
 
+def saying(
+    updates: Sequence[StatusUpdate], status: Status, on: dt.date, party: str | None
+) -> StatusUpdate | None:
+    """The first of `updates` with this status, day and party, or None.
+
+    A snapshot's saved references are compared as saved, so only a match is built.
+    """
+    if not isinstance(updates, _Updates):
+        return next(
+            (u for u in updates if u.status is status and u.on == on and u.party == party),
+            None,
+        )
+    ordinal, value = on.toordinal(), _VALUES[status]
+    for index, item in enumerate(updates.items):
+        if type(item) is list and len(item) >= 5:  # noqa: PLR2004 - a saved reference
+            if item[1] != ordinal or item[3] != party or item[4] != value:
+                continue
+        elif isinstance(item, StatusUpdate) and (
+            item.status is not status or item.on != on or item.party != party
+        ):
+            continue
+        found = updates[index]  # built and checked (a damaged item raises here)
+        if found.status is status and found.on == on and found.party == party:
+            return found
+    return None
+
+
 def _ref(update: StatusUpdate) -> list[Any]:
     ref = [
         update.id,

@@ -73,7 +73,7 @@ from commitments.projection import (
 from commitments.recorder import MemoryRecorder, Nesting, Recorder, Selection
 from commitments.records import COLUMNS, PARTY_COLUMNS, record_of
 from commitments.recurrence import Occurrence, Recurrence
-from commitments.snapshot import Snapshot, snapshot
+from commitments.snapshot import Snapshot, saying, snapshot
 from commitments.source import Source
 from commitments.status import Status
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
@@ -706,10 +706,7 @@ class Tracker:
                 if isinstance(view, Snapshot)
                 else view.timeline_of(view.current, None)
             )
-        for update in timeline.updates:
-            if update.status is wanted and update.on == on and update.party == who:
-                return update
-        return None
+        return saying(timeline.updates, wanted, on, who)
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Inside `transaction()`: read at once what recording updates for `ids` needs.
