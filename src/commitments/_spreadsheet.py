@@ -27,6 +27,8 @@ def disarm_formula(value: str) -> str:
 
 def cell(value: object) -> str:
     """One CSV cell: empty for None, `true`/`false` for booleans, text disarmed."""
+    if type(value) is str and not value.startswith(_FORMULA_START):
+        return value  # the common case, checked first
     if value is None:
         return ""
     if value is True or value is False:
@@ -46,7 +48,7 @@ class SafeCsv:
     def row(self, values: Iterable[object]) -> None:
         """Write one row."""
         cells = [cell(v) for v in values]
-        if any("\r" in c for c in cells):
+        if "\r" in "".join(cells):
             self._write_quoting_returns(cells)
         else:
             self._writer.writerow(cells)

@@ -360,23 +360,28 @@ def _plain(value: object) -> object:
     return value
 
 
+def _csv_value(value: object) -> object:
+    """A record's value for its CSV cell: a date as ISO text, a list joined by ';'."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ";".join(value)
+    return value
+
+
 def _write_rows(
     ctx: Context, args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequence[str]
 ) -> None:
     fmt = args.format
-    if fmt != "table":  # JSON values: dates as ISO text, lists as lists
-        rows = [{key: _plain(r[key]) for key in COLUMNS} for r in rows]
     if fmt == "json":
+        rows = [{key: _plain(r[key]) for key in COLUMNS} for r in rows]
         known_on = None if args.known_on is None else args.known_on.isoformat()
         doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "commitments": rows}
         ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     elif fmt == "csv":
         writer = SafeCsv(ctx.out)
         writer.row(columns)
-        # A list (parties, areas) is one cell, its items separated by semicolons.
-        writer.rows(
-            [";".join(r[c]) if isinstance(r[c], list) else r[c] for c in columns] for r in rows
-        )
+        writer.rows([_csv_value(r[c]) for c in columns] for r in rows)
     else:
         _write_table(ctx, rows)
 
