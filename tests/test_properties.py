@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import commitments as cm
@@ -183,3 +183,45 @@ class TestRoundTrip:
         assert again.commitments == t.commitments
         assert again.events() == t.events()
         assert cm.dumps(again) == cm.dumps(t)
+
+
+def _thin(update: cm.StatusUpdate | None) -> object:
+    """What a store's thin read of an update keeps (see `Tracker.select`)."""
+    if update is None:
+        return None
+    return (update.id, update.status, update.on, update.recorded_at, update.party)
+
+
+class TestStoreAsKnownOn:
+    @settings(max_examples=60, deadline=None)
+    @given(scenarios(), dates(), st.data())
+    def test_a_store_answers_as_known_on_as_memory_does(
+        self, tmp_path_factory, scenario, day, data
+    ):
+        """Snapshots answer past knowledge only where everything was recorded before it.
+
+        The store reads a commitment's snapshot when all its events were recorded before
+        the cutoff and its log otherwise; both must give memory's answers, the moments
+        of the events themselves (the cutoff's edges) included.
+        """
+        t, _ = build(*scenario)
+        moments = sorted({e.recorded_at for e in t.events()})
+        known_on = data.draw(
+            st.one_of(st.sampled_from(moments), st.sampled_from([m.date() for m in moments]))
+        )
+        path = tmp_path_factory.mktemp("known-on") / "t.db"
+        cm.create_store(path, t).close()
+        with cm.open_store(path) as store:
+            for kind in ("overdue", "due", "fulfilled", "all"):
+                expected = [
+                    attrs.evolve(a, last_update=None)
+                    for a in t.select(kind, as_of=day, known_on=known_on)
+                ]
+                found = store.select(kind, as_of=day, known_on=known_on)
+                assert [attrs.evolve(a, last_update=None) for a in found] == expected, kind
+                assert [_thin(a.last_update) for a in found] == [
+                    _thin(a.last_update) for a in t.select(kind, as_of=day, known_on=known_on)
+                ]
+            assert store.overdue(as_of=day, known_on=known_on) == t.overdue(
+                as_of=day, known_on=known_on
+            )

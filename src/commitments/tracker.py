@@ -288,7 +288,10 @@ class Tracker:
         for start_at in range(0, len(ids), _CHUNK):
             chunk = ids[start_at : start_at + _CHUNK]
             missing = [cid for cid in chunk if cid not in states]
-            snaps = self._recorder.snapshots(missing) if missing and cutoff is None else {}
+            snaps = self._recorder.snapshots(missing) if missing else {}
+            if cutoff is not None:
+                # Everything in it recorded before the cutoff: it answers as known then.
+                snaps = {cid: snap for cid, snap in snaps.items() if snap.newest < cutoff}
             unread = [cid for cid in missing if cid not in snaps]
             logs = self._recorder.logs(unread, thin=True) if unread else {}
             for cid in chunk:
