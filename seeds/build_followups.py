@@ -176,6 +176,17 @@ XINHUA_2012 = src(
     "Xinhua (via China.org.cn)",
     D(2012, 5, 13),
 )
+STRATEGIC_AS_FIRST_REPORTED = {
+    "title": "Resume the China-ROK vice foreign ministers' strategic dialogue",
+    "description": "The two leaders agreed to bring back the vice-foreign-minister-level "
+    "strategic dialogue.",
+}
+NEO_SEOUL = {
+    "title": "The China-Japan-ROK trilateral summit on May 26-27 in Seoul. Part two: the "
+    "bilateral meetings",
+    "publisher": "New Eastern Outlook (Konstantin Asmolov)",
+    "published_on": "2024-07-03",
+}
 SECOND_MARKER = "jp-kr-hydrogen-dialogue:2"  # the first event the second pass appends
 # The first publication reporting each pledge: (its day, the same-day source to cite
 # first, or None where the source already cited is that publication).
@@ -230,6 +241,11 @@ def complete_citations(doc: dict) -> None:
         sources = added["commitment"]["sources"]
         if first is not None and first not in sources:
             sources.insert(0, dict(first))
+    # The strategic dialogue's timing is first reported on 3 July 2024: the addition of
+    # 26 May reads as that day's reports do, and the second pass corrects it from 3 July.
+    strategic = by_id["cn-kr-vice-ministerial-strategic-dialogue:0"]["commitment"]
+    strategic.update(STRATEGIC_AS_FIRST_REPORTED)
+    strategic.pop("deadline", None)
     for source in iter_sources(doc):  # a title found since
         if source.get("url") == OHMYNEWS_FTA.url:
             source["title"] = OHMYNEWS_FTA.title
@@ -479,6 +495,25 @@ def append_second_review(t: cm.Tracker) -> None:
             "timing the first reading left out",
             recorded_at=at(2024, 5, 26),
         )
+
+    # The strategic dialogue's timing, first found in the article of 3 July 2024.
+    neo = cm.Source(
+        url=None,
+        title=NEO_SEOUL["title"],
+        publisher=NEO_SEOUL["publisher"],
+        published_on=D(2024, 7, 3),
+    )
+    t.amend(
+        "cn-kr-vice-ministerial-strategic-dialogue",
+        title="Resume the China-ROK vice foreign ministers' strategic dialogue in H2 2024",
+        description="The two leaders agreed to bring back the vice-foreign-minister-level "
+        "strategic dialogue, with a meeting due during H2 2024.",
+        deadline=cm.Deadline.parse("in the second half of 2024"),
+        source=neo,
+        reason="the timing agreed on 26 May is first found in this later account of the "
+        "meeting; the reports of the day name the dialogue without it",
+        recorded_at=at(2024, 7, 3),
+    )
 
     # The 2023 senior officials' meeting: the wording of the day.
     nikkei = as_source(NIKKEI_SOM_2023)

@@ -291,9 +291,22 @@ class TestRealCases:
         assert seeds.known_from(pledge).date() == D(2023, 9, 26)
 
     def test_strategic_dialogue_in_second_half(self, seeds):
-        """The vice-ministerial strategic dialogue (H2 2024) met on 24 July 2024."""
+        """The vice-ministerial strategic dialogue (H2 2024) met on 24 July 2024.
+
+        Its timing is first found in the article of 3 July 2024: a correction recorded
+        that day, so a replay as known before it shows the pledge without a deadline.
+        """
         pledge = "cn-kr-vice-ministerial-strategic-dialogue"
         assert pledge in ids(seeds.due(as_of=D(2024, 7, 1)))
+        (fix,) = seeds.amendments(pledge)
+        assert fix.is_correction
+        assert fix.recorded_at.date() == D(2024, 7, 3)
+        assert seeds.commitment(pledge, known_on=D(2024, 7, 2)).deadline is None
+        assert str(seeds.commitment(pledge, known_on=D(2024, 7, 3)).deadline) == (
+            "in the second half of 2024"
+        )
+        assert pledge not in ids(seeds.due(as_of=D(2024, 7, 2), known_on=D(2024, 7, 2)))
+        assert pledge in ids(seeds.due(as_of=D(2024, 7, 3), known_on=D(2024, 7, 3)))
         a = seeds.assess(pledge, as_of=D(2024, 12, 31))
         assert (a.fulfilled_on, a.on_time) == (D(2024, 7, 24), True)
 
