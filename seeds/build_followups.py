@@ -40,6 +40,18 @@ def src(url: str | None, title: str | None, publisher: str, published_on: dt.dat
     return cm.Source(url=url, title=title, publisher=publisher, published_on=published_on)
 
 
+def as_document(source: cm.Source) -> dict[str, str]:
+    """A Source as catalog JSON."""
+    doc = {"url": source.url, "title": source.title, "publisher": source.publisher}
+    doc["published_on"] = source.published_on.isoformat() if source.published_on else None
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def unique(sources: list[cm.Source]) -> list[cm.Source]:
+    """`sources` without repeats, in order."""
+    return list(dict.fromkeys(sources))
+
+
 def as_source(cited: dict[str, str]) -> cm.Source:
     """A citation written as catalog JSON, as a Source."""
     day = D.fromisoformat(cited["published_on"])
@@ -188,21 +200,32 @@ NEO_SEOUL = {
     "published_on": "2024-07-03",
 }
 SECOND_MARKER = "jp-kr-hydrogen-dialogue:2"  # the first event the second pass appends
-# The first publication reporting each pledge: (its day, the same-day source to cite
-# first, or None where the source already cited is that publication).
-FIRST_REPORTS: dict[str, tuple[str, dict[str, str] | None]] = {
-    "cn-kr-fta-phase2-acceleration": ("2023-09-08", None),  # Xinhua, the day after
-    "cjk-summit-resumption-2023": ("2023-09-26", NIKKEI_SOM_2023),
-    "cn-kr-2plus2-dialogue": ("2024-05-27", EXMOO_SEOUL),
-    "cn-kr-people-exchange-committee": ("2024-05-27", EXMOO_SEOUL),
-    "cn-kr-export-control-supply-chain-dialogue": ("2024-05-26", OHMYNEWS_SEOUL),
-    "cn-kr-investment-cooperation-committee": ("2024-05-26", OHMYNEWS_SEOUL),
-    "cn-kr-vice-ministerial-strategic-dialogue": ("2024-05-26", FNNEWS_SEOUL),
-    "cn-kr-youth-exchange": ("2024-07-03", None),  # no earlier report found
-    "jp-kr-hydrogen-dialogue": ("2024-05-26", NEWSPIM_JP_KR),
-    "jp-kr-resources-dialogue": ("2024-05-26", NEWSPIM_JP_KR),
-    "jp-kr-shuttle-diplomacy": ("2024-05-26", MOFA_JP_KR),
+# The first publication reporting each pledge: (its day, the same-day sources to cite
+# first, in order; none where the source already cited is that publication).
+FIRST_REPORTS: dict[str, tuple[str, tuple[dict[str, str], ...]]] = {
+    "cn-kr-fta-phase2-acceleration": ("2023-09-08", ()),  # Xinhua, the day after
+    "cjk-summit-resumption-2023": ("2023-09-26", (NIKKEI_SOM_2023,)),
+    "cn-jp-high-level-economic-dialogue": ("2024-05-26", (as_document(REUTERS_HLED),)),
+    "cn-kr-fta-phase2-resumption": (
+        "2024-05-26",
+        (OHMYNEWS_SEOUL, as_document(NEWS1_FTA)),
+    ),
+    "cn-kr-2plus2-dialogue": ("2024-05-26", (OHMYNEWS_SEOUL, EXMOO_SEOUL)),
+    "cn-kr-people-exchange-committee": ("2024-05-27", (EXMOO_SEOUL,)),
+    "cn-kr-export-control-supply-chain-dialogue": ("2024-05-26", (OHMYNEWS_SEOUL,)),
+    "cn-kr-investment-cooperation-committee": ("2024-05-26", (OHMYNEWS_SEOUL,)),
+    "cn-kr-vice-ministerial-strategic-dialogue": ("2024-05-26", (FNNEWS_SEOUL,)),
+    "cn-kr-youth-exchange": ("2024-07-03", ()),  # no earlier report found
+    "jp-kr-hydrogen-dialogue": ("2024-05-26", (NEWSPIM_JP_KR,)),
+    "jp-kr-resources-dialogue": ("2024-05-26", (NEWSPIM_JP_KR,)),
+    "jp-kr-shuttle-diplomacy": ("2024-05-26", (MOFA_JP_KR,)),
 }
+# The 2023 pledge as reported on 26 September (the Busan meeting is an update of its own).
+SUMMIT_2023_DESCRIPTION = (
+    "At a deputy-minister-level meeting in Seoul, the three sides agreed to restart the "
+    "leaders' summit, suspended since 2019, at the earliest convenient time, with a "
+    "meeting of their foreign ministers first."
+)
 ANNUAL_DESCRIPTION = (
     "The three governments committed to a stand-alone trilateral leaders' meeting held once "
     "a year, rotating among the three capitals. A 2023 report of the Busan foreign "
@@ -235,12 +258,14 @@ def complete_citations(doc: dict) -> None:
         "since 2019; its 6th round was held during Wang Yi's March 2025 visit to Tokyo."
     )
     # Each addition is dated to the first publication that reports the pledge.
-    for commitment_id, (day, first) in FIRST_REPORTS.items():
+    for commitment_id, (day, firsts) in FIRST_REPORTS.items():
         added = by_id[f"{commitment_id}:0"]
         added["recorded_at"] = f"{day}T00:00:00+00:00"
         sources = added["commitment"]["sources"]
-        if first is not None and first not in sources:
-            sources.insert(0, dict(first))
+        for first in reversed(firsts):
+            if first not in sources:
+                sources.insert(0, dict(first))
+    by_id["cjk-summit-resumption-2023:0"]["commitment"]["description"] = SUMMIT_2023_DESCRIPTION
     # The strategic dialogue's timing is first reported on 3 July 2024: the addition of
     # 26 May reads as that day's reports do, and the second pass corrects it from 3 July.
     strategic = by_id["cn-kr-vice-ministerial-strategic-dialogue:0"]["commitment"]
@@ -297,11 +322,7 @@ def append_review(t: cm.Tracker) -> None:
         "and legal services, beginning with a meeting of the FTA chief negotiators in early "
         "June 2024. The promise was that meeting, not the formal negotiating rounds that "
         "followed.",
-        sources=[
-            OHMYNEWS_FTA,
-            NEWS1_FTA,
-            *t[fta].sources,
-        ],
+        sources=unique([OHMYNEWS_FTA, NEWS1_FTA, *t[fta].sources]),
         source=OHMYNEWS_FTA,
         reason="the Korean briefing promised a chief negotiators' meeting in early June, "
         "not the restart of formal rounds",
@@ -343,7 +364,7 @@ def append_review(t: cm.Tracker) -> None:
         title="Hold a new round of the China-Japan High-Level Economic Dialogue",
         deadline=cm.Deadline.parse("at an appropriate time"),
         occasion="Kishida-Li Qiang bilateral meeting, Seoul",
-        sources=[REUTERS_HLED, *t[hled].sources],
+        sources=unique([REUTERS_HLED, *t[hled].sources]),
         source=REUTERS_HLED,
         reason="the pledge is reported in a 2024 account of the Kishida-Li meeting; the "
         "2025 opinion piece only previews the 6th round",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sqlite3
 
 import pytest
 from hypothesis import given, settings
@@ -152,3 +153,25 @@ def test_in_force_from_a_snapshot_is_the_history_scanned(tmp_path_factory, steps
                 scanned.on,
                 scanned.party,
             )
+
+
+def test_in_force_takes_iso_text_and_names_a_damaged_snapshot(tmp_path):
+    """`on` may be ISO text, as in every query; a damaged saved reference is reported."""
+    day = dt.date(2024, 3, 1)
+    t = cm.Tracker()
+    t.add(cm.Commitment(id="c", title="T", made_on=dt.date(2024, 1, 1), parties=("KR",)))
+    first = t.record("c", "in_progress", on=day, party="KR")
+    path = tmp_path / "t.db"
+    cm.create_store(path, t).close()
+    with cm.open_store(path) as store:
+        for tracker in (t, store):
+            assert tracker.in_force("c", "in_progress", "2024-03-01", "KR") == first
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            'UPDATE snapshots SET state = replace(state, \'+00:00","KR","in_progress"]\', '
+            '\'+00:00","KR","bogus"]\')'
+        )
+    conn.close()
+    with cm.open_store(path) as store, pytest.raises(cm.StoreError, match="damaged"):
+        store.in_force("c", "stalled", day, "KR")

@@ -263,23 +263,25 @@ def saying(
 ) -> StatusUpdate | None:
     """The first of `updates` with this status, day and party, or None.
 
-    A snapshot's saved references are compared as saved, so only a match is built.
+    A snapshot's saved references are compared as saved (each one's shape and status
+    checked, so a damaged one raises as it would when built); only a match is built.
     """
     if not isinstance(updates, _Updates):
         return next(
             (u for u in updates if u.status is status and u.on == on and u.party == party),
             None,
         )
-    ordinal, value = on.toordinal(), _VALUES[status]
+    ordinal = on.toordinal()
     for index, item in enumerate(updates.items):
-        if type(item) is list and len(item) >= 5:  # noqa: PLR2004 - a saved reference
-            if item[1] != ordinal or item[3] != party or item[4] != value:
+        if not isinstance(item, StatusUpdate):
+            try:
+                _, day, _, who, said, _ = _unref(item)
+            except (TypeError, ValueError, LookupError):
+                updates[index]  # raises the snapshot's damage, named
+                raise  # unreachable: building a damaged reference raises
+            if day != ordinal or who != party or said is not status:
                 continue
-        elif isinstance(item, StatusUpdate) and (
-            item.status is not status or item.on != on or item.party != party
-        ):
-            continue
-        found = updates[index]  # built and checked (a damaged item raises here)
+        found = updates[index]  # built and checked
         if found.status is status and found.on == on and found.party == party:
             return found
     return None

@@ -692,7 +692,7 @@ class Tracker:
         self,
         commitment_id: str,
         status: Status | str,
-        on: dt.date,
+        on: dt.date | str,
         party: str | None = None,
     ) -> StatusUpdate | None:
         """The update in force that says the same (status, day and party), if any.
@@ -701,6 +701,7 @@ class Tracker:
         Read from a store's snapshot where one serves (no note or sources needed).
         """
         wanted = self.workflow.parse_status(status)
+        day = query_day(on, "on")
         who = None if party is None else party.strip().upper()
         with self._reading():
             view = self._write_view(commitment_id)
@@ -709,7 +710,7 @@ class Tracker:
                 if isinstance(view, Snapshot)
                 else view.timeline_of(view.current, None)
             )
-        return saying(timeline.updates, wanted, on, who)
+        return saying(timeline.updates, wanted, day, who)
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Inside `transaction()`: read at once what recording updates for `ids` needs.
