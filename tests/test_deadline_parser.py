@@ -331,7 +331,8 @@ class TestNoDate:
         ["as soon as appropriate", "at a convenient date", "in the near future",
          "as soon as possible", "at an early date", "at an appropriate time", "soon",
          "As soon as possible.", "  SOON  ", "at the earliest convenient time",
-         "At the earliest mutually convenient time."],
+         "At the earliest mutually convenient time.", "at an early and appropriate time",
+         "at an appropriate and early date"],
     )  # fmt: skip
     def test_phrases_without_a_date_are_open_on_both_sides(self, text):
         """A wording that names no date is never due nor overdue."""
