@@ -56,43 +56,18 @@ CREATE TABLE events (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id text COLLATE "C" NOT NULL UNIQUE, commitment_id text COLLATE "C" NOT NULL,
     type text NOT NULL, status text, on_date text COLLATE "C",
-    recorded_at text COLLATE "C" NOT NULL, doc text NOT NULL
+    recorded_at text COLLATE "C" NOT NULL, doc text NOT NULL, chain text NOT NULL
 );
 CREATE INDEX events_commitment ON events (commitment_id, seq)
 """
 
-FLOOR_QUERY = """
-import csv, sys, psycopg
-conn = psycopg.connect(sys.argv[1], autocommit=True)
-day = sys.argv[2]
-rows = conn.execute(
-    "SELECT id, title, status, deadline_text, deadline_latest FROM current "
-    "WHERE deadline_latest < %s AND made_on <= %s "
-    "AND status IN ('pledged', 'in_progress', 'stalled') ORDER BY seq",
-    (day, day),
+PSYCOPG_CONNECT = "import psycopg\nconn = psycopg.connect(sys.argv[1], autocommit=True)"
+FLOOR_QUERY = bench_store.floor_query(PSYCOPG_CONNECT, "%s")
+FLOOR_WRITE = bench_store.floor_write(
+    PSYCOPG_CONNECT,
+    'conn.execute("BEGIN")\nconn.execute("SELECT pg_advisory_xact_lock(1129141331)")',
+    "%s",
 )
-out = csv.writer(sys.stdout)
-for row in rows:
-    out.writerow(row)
-"""
-
-FLOOR_WRITE = """
-import json, sys, datetime as dt, psycopg
-url, cid, n = sys.argv[1], sys.argv[2], sys.argv[3]
-conn = psycopg.connect(url, autocommit=True)
-conn.execute("BEGIN")
-conn.execute("SELECT pg_advisory_xact_lock(1129141331)")
-conn.execute("SELECT status FROM current WHERE id = %s", (cid,)).fetchall()
-now = dt.datetime.now(dt.UTC).isoformat()
-doc = {"type": "update", "id": f"{cid}:f{n}", "commitment_id": cid, "status": "stalled",
-       "on": "2026-06-30", "recorded_at": now}
-conn.execute(
-    "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc) "
-    "VALUES (%s, %s, 'update', 'stalled', '2026-06-30', %s, %s)",
-    (doc["id"], cid, now, json.dumps(doc)),
-)
-conn.execute("COMMIT")
-"""
 
 # A writer: prints "ready" once connected, waits for a line on stdin, then writes and
 # prints a JSON summary. argv: the URL, the ids to update in order (comma-separated).
@@ -126,7 +101,7 @@ print(json.dumps({"acked": acked, "retries": retries, "errors": errors,
 """
 
 FLOOR_WRITER = """
-import datetime as dt, json, os, sys, time, psycopg
+import datetime as dt, hashlib, json, os, sys, time, psycopg
 url, plan = sys.argv[1], sys.argv[2].split(",")
 conn = psycopg.connect(url, autocommit=True)
 print("ready", flush=True)
@@ -141,10 +116,11 @@ for k, cid in enumerate(plan):
     uid = f"{cid}:w{os.getpid()}-{k}"
     doc = {"type": "update", "id": uid, "commitment_id": cid, "status": "in_progress",
            "on": "2026-06-30", "recorded_at": now}
+    text = json.dumps(doc)
     conn.execute(
-        "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc) "
-        "VALUES (%s, %s, 'update', 'in_progress', '2026-06-30', %s, %s)",
-        (uid, cid, now, json.dumps(doc)),
+        "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc, chain) "
+        "VALUES (%s, %s, 'update', 'in_progress', '2026-06-30', %s, %s, %s)",
+        (uid, cid, now, text, hashlib.sha256(text.encode()).hexdigest()),
     )
     conn.execute("COMMIT")
     acked.append(uid)
@@ -214,12 +190,12 @@ def fill_floor(store_url: str, floor_url: str) -> None:
         with (
             psycopg.connect(store_url) as src,
             src.cursor().copy(
-                "COPY (SELECT id, commitment_id, type, status, on_date, recorded_at, doc "
-                "FROM commitments.events ORDER BY seq) TO STDOUT"
+                "COPY (SELECT id, commitment_id, type, status, on_date, recorded_at, doc, "
+                "chain FROM commitments.events ORDER BY seq) TO STDOUT"
             ) as reading,
             dst.cursor().copy(
-                "COPY events (id, commitment_id, type, status, on_date, recorded_at, doc) "
-                "FROM STDIN"
+                "COPY events (id, commitment_id, type, status, on_date, recorded_at, doc, "
+                "chain) FROM STDIN"
             ) as writing,
         ):
             for block in reading:

@@ -105,7 +105,7 @@ def run(args: list[str], *, stdin: str | None = None) -> tuple[float, str]:
         [sys.executable, *args], env=env, input=stdin, capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - started
-    if done.returncode not in {0, 1}:
+    if done.returncode != 0:  # a floor or a command that failed would time nothing real
         raise SystemExit(f"{args[:4]} failed: {done.stderr}")
     return elapsed, done.stdout
 
@@ -123,52 +123,75 @@ CREATE INDEX current_latest ON current (deadline_latest, status);
 CREATE UNIQUE INDEX current_id ON current (id);
 """
 
-FLOOR_QUERY = """
-import csv, sqlite3, sys
-conn = sqlite3.connect(sys.argv[1])
+
+def floor_query(connect: str, mark: str) -> str:
+    """The overdue floor's program: open rows past their deadline, printed as CSV.
+
+    `connect` sets `conn` from sys.argv[1]; `mark` is the driver's parameter mark.
+    """
+    return f"""
+import csv, sys
+{connect}
 day = sys.argv[2]
 rows = conn.execute(
     "SELECT id, title, status, deadline_text, deadline_latest FROM current "
-    "WHERE deadline_latest < ? AND made_on <= ? "
+    "WHERE deadline_latest < {mark} AND made_on <= {mark} "
     "AND status IN ('pledged', 'in_progress', 'stalled') ORDER BY seq",
     (day, day),
 )
 out = csv.writer(sys.stdout)
 for row in rows:
     out.writerow(row)
-"""
+"""  # noqa: S608 - the benchmark's own program text
 
-FLOOR_WRITE = """
-import json, sqlite3, sys, datetime as dt
-path, cid, n = sys.argv[1], sys.argv[2], sys.argv[3]
-conn = sqlite3.connect(path, isolation_level=None)
-conn.execute("PRAGMA synchronous=FULL")
-conn.execute("BEGIN IMMEDIATE")
-conn.execute("SELECT status FROM current WHERE id = ?", (cid,)).fetchall()
+
+def floor_write(connect: str, begin: str, mark: str) -> str:
+    """The write floor's program: a transaction with a select, an insert and a commit.
+
+    `begin` opens the transaction on `conn`; argv: the database, the id, a unique suffix.
+    """
+    return f"""
+import hashlib, json, sys, datetime as dt
+{connect}
+cid, n = sys.argv[2], sys.argv[3]
+{begin}
+conn.execute("SELECT status FROM current WHERE id = {mark}", (cid,)).fetchall()
 now = dt.datetime.now(dt.UTC).isoformat()
-doc = {"type": "update", "id": f"{cid}:f{n}", "commitment_id": cid, "status": "stalled",
-       "on": "2026-06-30", "recorded_at": now}
+doc = {{"type": "update", "id": f"{{cid}}:f{{n}}", "commitment_id": cid, "status": "stalled",
+       "on": "2026-06-30", "recorded_at": now}}
+text = json.dumps(doc)
 conn.execute(
-    "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc) "
-    "VALUES (?, ?, 'update', 'stalled', '2026-06-30', ?, ?)",
-    (doc["id"], cid, now, json.dumps(doc)),
+    "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc, chain) "
+    "VALUES ({mark}, {mark}, 'update', 'stalled', '2026-06-30', {mark}, {mark}, {mark})",
+    (doc["id"], cid, now, text, hashlib.sha256(text.encode()).hexdigest()),
 )
 conn.execute("COMMIT")
-"""
+"""  # noqa: S608 - the benchmark's own program text
+
+
+SQLITE_CONNECT = "import sqlite3\nconn = sqlite3.connect(sys.argv[1], isolation_level=None)"
+FLOOR_QUERY = floor_query(SQLITE_CONNECT, "?")
+FLOOR_WRITE = floor_write(
+    SQLITE_CONNECT, 'conn.execute("PRAGMA synchronous=FULL")\nconn.execute("BEGIN IMMEDIATE")', "?"
+)
 
 FLOOR_BATCH = """
-import json, sqlite3, sys
+import hashlib, json, sqlite3, sys
 lines = [json.loads(line) for line in sys.stdin if line.strip()]
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("PRAGMA synchronous=FULL")
 conn.execute("BEGIN IMMEDIATE")
 for item in lines:
     conn.execute("SELECT status FROM current WHERE id = ?", (item["commitment_id"],)).fetchall()
+rows = []
+for i in lines:
+    text = json.dumps(i)
+    rows.append((i["update_id"] + "f", i["commitment_id"], i["status"], i["on"],
+                 i["recorded_at"], text, hashlib.sha256(text.encode()).hexdigest()))
 conn.executemany(
-    "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc) "
-    "VALUES (?, ?, 'update', ?, ?, ?, ?)",
-    [(i["update_id"] + "f", i["commitment_id"], i["status"], i["on"], i["recorded_at"],
-      json.dumps(i)) for i in lines],
+    "INSERT INTO events (id, commitment_id, type, status, on_date, recorded_at, doc, chain) "
+    "VALUES (?, ?, 'update', ?, ?, ?, ?, ?)",
+    rows,
 )
 conn.execute("COMMIT")
 """
