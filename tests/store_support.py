@@ -95,3 +95,30 @@ def python(*args: str, timeout: float = 60) -> tuple[int, str, str]:
     proc = spawn(*args)
     out, err = proc.communicate(timeout=timeout)
     return proc.returncode, out, err
+
+
+# Processes the store tests of every backend run; argv[1] is a store path or URL.
+RACER = """
+import datetime as dt, sys
+import commitments as cm
+store, day = sys.argv[1], int(sys.argv[2])
+with cm.open_store(store) as t:
+    try:
+        t.record("race", "fulfilled", on=dt.date(2024, 6, day))
+    except cm.UpdateError as exc:
+        print("refused", exc)
+    else:
+        print("recorded")
+"""
+"""Marks commitment "race" fulfilled on day argv[2] of June 2024; prints the outcome."""
+
+CRASHER = """
+import datetime as dt, sys
+import commitments as cm
+with cm.open_store(sys.argv[1]) as t:
+    for i in range(100000):
+        u = t.record("c0", ("in_progress", "stalled")[i % 2], on=dt.date(2024, 6, 1),
+                     note="x" * 2000)
+        print(u.id, flush=True)
+"""
+"""Records updates to "c0" one by one, printing each id once acknowledged, until killed."""

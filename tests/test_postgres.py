@@ -24,7 +24,7 @@ from commitments.projection import fold
 from commitments.snapshot import snapshot
 from commitments.testing import TickingClock, TrackerMachine
 from postgres_support import Databases
-from store_support import sample_tracker, spawn
+from store_support import CRASHER, RACER, sample_tracker, spawn
 
 DAY = dt.date(2024, 6, 1)
 TABLES = ("meta", "commitments", "events", "snapshots")
@@ -163,19 +163,6 @@ with cm.open_store(url, lazy=True) as t:
         print(u.id, flush=True)
 """
 
-RACER = """
-import datetime as dt, sys
-import commitments as cm
-url, day = sys.argv[1], int(sys.argv[2])
-with cm.open_store(url, lazy=True) as t:
-    try:
-        t.record("race", "fulfilled", on=dt.date(2024, 6, day))
-    except cm.UpdateError as exc:
-        print("refused", exc)
-    else:
-        print("recorded")
-"""
-
 WRITERS, UPDATES = 4, 50
 
 
@@ -228,16 +215,6 @@ class TestProcesses:
 
 
 # -- crash safety ---------------------------------------------------------------------------
-
-CRASHER = """
-import datetime as dt, sys
-import commitments as cm
-with cm.open_store(sys.argv[1], lazy=True) as t:
-    for i in range(100000):
-        u = t.record("c0", ("in_progress", "stalled")[i % 2], on=dt.date(2024, 6, 1),
-                     note="x" * 2000)
-        print(u.id, flush=True)
-"""
 
 HOLDER = """
 import datetime as dt, sys, time

@@ -19,7 +19,7 @@ from commitments import store as store_module
 from commitments.recorder import Selection
 from commitments.testing import TickingClock, TrackerMachine
 from old_stores import write_store
-from store_support import python, sample_tracker, spawn
+from store_support import CRASHER, RACER, python, sample_tracker, spawn
 
 DAY = dt.date(2024, 6, 1)
 
@@ -255,29 +255,6 @@ with cm.open_store(path, lazy=True) as t:
         t.record(f"c{i % 4}", ("in_progress", "stalled")[i % 2], on=dt.date(2024, 6, 1),
                  update_id=f"w{worker}-{i}")
 print("done")
-"""
-
-RACER = """
-import datetime as dt, sys
-import commitments as cm
-path, day = sys.argv[1], int(sys.argv[2])
-with cm.open_store(path, lazy=True) as t:
-    try:
-        t.record("race", "fulfilled", on=dt.date(2024, 6, day))
-    except cm.UpdateError as exc:
-        print("refused", exc)
-    else:
-        print("recorded")
-"""
-
-CRASHER = """
-import datetime as dt, sys
-import commitments as cm
-with cm.open_store(sys.argv[1], lazy=True) as t:
-    for i in range(100000):
-        u = t.record("c0", ("in_progress", "stalled")[i % 2], on=dt.date(2024, 6, 1),
-                     note="x" * 2000)
-        print(u.id, flush=True)
 """
 
 
