@@ -231,6 +231,22 @@ class TestIcal:
         uids = {str(e["uid"]) for e in calendar.walk("VEVENT")}
         assert not any(u.startswith(("later", "words")) for u in uids)
 
+    def test_only_web_addresses_become_links(self):
+        """The calendar's URL, like every report's links, is an http(s) address or absent."""
+        icalendar = pytest.importorskip("icalendar")
+        t = cm.Tracker()
+        for cid, url in (("web", "HTTPS://example.org/x"), ("script", "javascript:alert(1)")):
+            t.add(
+                cm.Commitment(cid, "A pledge", SEOUL, deadline=cm.Deadline.by(dt.date(2025, 6, 1)),
+                              sources=[cm.Source(url=url, title="T")])
+            )  # fmt: skip
+        calendar = icalendar.Calendar.from_ical(to_ical(t, as_of=FINAL, stamp=at(FINAL)))
+        urls = {str(e["uid"]).split(".")[0]: e.get("url") for e in calendar.walk("VEVENT")}
+        assert str(urls["web"]) == "HTTPS://example.org/x"
+        assert urls["script"] is None
+        assert cm.Source(url=" http://a.b ").web_url == "http://a.b"
+        assert cm.Source(url="ftp://a.b").web_url is None
+
     def test_missing_extra(self, monkeypatch):
         """Without icalendar installed the error names the extra to install."""
         monkeypatch.setitem(sys.modules, "icalendar", None)

@@ -38,6 +38,7 @@ from commitments.catalog import (
 from commitments.events import Event, check_recorder
 from commitments.exceptions import CommitmentsError
 from commitments.records import EVENT_COLUMNS, LISTING_COLUMNS, event_record, record_of
+from commitments.source import web_url
 from commitments.tracker import UNCHANGED, Tracker
 
 ENV_STORE = "COMMITMENTS_STORE"
@@ -692,7 +693,7 @@ def _source_flags(parser: argparse.ArgumentParser) -> None:
 def _sources(args: argparse.Namespace) -> list[cm.Source]:
     """The evidence the flags give: URLs, with the citation flags describing one of them."""
     for url in args.source:
-        if not url.lower().startswith(("https://", "http://")):
+        if web_url(url) is None:
             msg = (
                 f"--source takes an http(s) URL, got {url!r}; for a citation without one "
                 "(a printed report, a briefing) give --source-title, --publisher and "

@@ -10,6 +10,15 @@ import attrs
 from commitments.exceptions import ValidationError, check_text
 
 _SPACE = re.compile(r"\s")
+_WEB = ("https://", "http://")
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) address (the scheme in any case), else None.
+
+    The one rule for what a report, a feed or a calendar shows as a link.
+    """
+    return url if url is not None and url.strip().lower().startswith(_WEB) else None
 
 
 @attrs.frozen
@@ -52,6 +61,11 @@ class Source:
             raise ValidationError(
                 f"source published_on must be a date, not {type(self.published_on).__name__}"
             )
+
+    @property
+    def web_url(self) -> str | None:
+        """The url if it is an http(s) address, else None (see `web_url`)."""
+        return web_url(self.url)
 
     @classmethod
     def coerce(cls, value: Source | str) -> Source:

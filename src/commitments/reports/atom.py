@@ -98,8 +98,8 @@ def to_atom(
             summary += " (This update was later retracted.)"
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = _text(summary)
         for source in update.sources:
-            url = source.url or ""
-            if url.startswith(("https://", "http://")):
+            url = source.web_url
+            if url is not None:
                 link = ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=_text(url))
                 if source.title:
                     link.set("title", _text(source.title))

@@ -110,13 +110,6 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _safe_url(url: str | None) -> str | None:
-    if url is None:
-        return None
-    lowered = url.strip().lower()
-    return url if lowered.startswith(("https://", "http://")) else None
-
-
 def _badge(status: Status, label: _Label) -> str:
     return (
         f'<span class="badge status-{status.value}" style="--c:{_COLOURS[status]}">'
@@ -249,7 +242,7 @@ def _title_cell(a: Assessment) -> str:
     extra = [_e(c.occasion)] if c.occasion else []
     for source in c.sources:
         text = _e(source.title or source.publisher or source.url or str(source))
-        url = _safe_url(source.url)
+        url = source.web_url
         extra.append(f'<a href="{_e(url)}" rel="noreferrer">{text}</a>' if url else text)
     sub = f'<span class="sub">{" · ".join(extra)}</span>' if extra else ""
     return f"{_e(c.title)}{sub}"
@@ -397,7 +390,7 @@ def _counts_section(tracker: Tracker, summary: Summary, known_on: KnownOn, label
     every = _chart_every(start, summary.as_of)
     rows = tracker.status_counts(start, summary.as_of, every=every, known_on=known_on)
     if not rows or rows[-1][0] != summary.as_of:  # the as-of day closes the chart
-        rows += tracker.status_counts(summary.as_of, summary.as_of, every="day", known_on=known_on)
+        rows.append((summary.as_of, dict(summary.counts)))
     top = max(1, *(sum(c.values()) for _, c in rows))
     step = (_PLOT_RIGHT - _PLOT_LEFT) / len(rows)
     scale = (_CHART_BOTTOM - _CHART_TOP) / top

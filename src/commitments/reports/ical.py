@@ -79,7 +79,7 @@ def _event(
     event.add("description", "\n".join(lines))
     if c.areas:
         event.add("categories", list(c.areas))
-    url = next((s.url for s in c.sources if s.url), None)
+    url = next((s.web_url for s in c.sources if s.web_url), None)
     if url is not None:
         event.add("url", url)
     event.add("transp", "TRANSPARENT")
