@@ -194,3 +194,14 @@ def test_cli_says_when_nothing_matches_and_refuses_empty_flags():
     # `record --party` keeps its own meaning: the party an update is about.
     code, _, err = run("record", "--help")
     assert "--occasion" not in err
+
+
+def test_a_view_keeps_its_trackers_settings():
+    """A view reads deadlines and writes documents with its tracker's fiscal-year start."""
+    t = cm.Tracker(fiscal_year_start=4)
+    t.add(cm.Commitment(id="c", title="T", made_on=dt.date(2024, 1, 1), parties=("KR",)))
+    view = t.where(party="kr")
+    assert view.deadline("FY2024-25") == t.deadline("FY2024-25")
+    assert cm.to_document(view).get("fiscal_year_start") == 4
+    for name in ("workflow", "policy", "recorded_by", "fiscal_year_start"):
+        assert getattr(view.recorder, name) == getattr(t.recorder, name), name

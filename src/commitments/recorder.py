@@ -58,6 +58,10 @@ class Nesting:
             self.depth -= 1
 
 
+#: The settings a recorder carries for its tracker (a view carries its inner recorder's).
+SETTINGS = ("workflow", "policy", "recorded_by", "fiscal_year_start")
+
+
 class Recorder(abc.ABC):
     """Storage of one tracker's log. Subclass it for a new backend.
 

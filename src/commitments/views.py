@@ -24,7 +24,7 @@ import attrs
 from commitments.commitment import Commitment
 from commitments.events import Event
 from commitments.exceptions import UpdateError, ValidationError
-from commitments.recorder import Recorder, Selection
+from commitments.recorder import SETTINGS, Recorder, Selection
 from commitments.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -122,9 +122,8 @@ class ViewRecorder(Recorder):
         self._tracker = tracker
         self._inner = tracker.recorder
         self.where = where
-        self.workflow = self._inner.workflow
-        self.policy = self._inner.policy
-        self.recorded_by = self._inner.recorded_by
+        for name in SETTINGS:
+            setattr(self, name, getattr(self._inner, name))
         self._matching: list[str] | None = None
         self._seen_events = -1
         self._synced_events = -1
