@@ -53,7 +53,7 @@ class State:
     retracted: Mapping[str, Retraction]
     known_from: dt.datetime
     versions: Versions
-    _timelines: dict[int, tuple[Commitment, Timeline]] = attrs.field(
+    _timelines: dict[int, tuple[Commitment, dt.datetime | None, Timeline]] = attrs.field(
         factory=dict, repr=False, alias="_timelines"
     )
 
@@ -139,14 +139,16 @@ class State:
         return effective_amendments(self.amendments, self.retractions, cutoff)
 
     def timeline_of(self, version: Commitment, cutoff: dt.datetime | None) -> Timeline:
-        """The status timeline of `version` (one version of the commitment) before `cutoff`."""
-        if cutoff is None:
-            cached = self._timelines.get(id(version))
-            if cached is not None and cached[0] is version:
-                return cached[1]
+        """The status timeline of `version` (one version of the commitment) before `cutoff`.
+
+        Kept for the last cutoff asked per version: a series of days asked as known on
+        one moment builds it once.
+        """
+        cached = self._timelines.get(id(version))
+        if cached is not None and cached[0] is version and cached[1] == cutoff:
+            return cached[2]
         timeline = build_timeline(version, self.updates_known(cutoff))
-        if cutoff is None:
-            self._timelines[id(version)] = (version, timeline)
+        self._timelines[id(version)] = (version, cutoff, timeline)
         return timeline
 
 
