@@ -681,6 +681,7 @@ class TestSmallCourtesies:
             ("2025-02-30", "2025-02-30 is not a real date: February 2025 has 28 days"),
             ("2024-02-30", "2024-02-30 is not a real date: February 2024 has 29 days"),
             ("2025-13-01", "2025-13-01 is not a real date: there is no month 13"),
+            ("0000-01-15", "0000-01-15 is not a real date: there is no year 0"),
             ("30/02/2025", "expected a date YYYY-MM-DD, got '30/02/2025'"),
         ],
     )

@@ -523,6 +523,11 @@ class TestDatesAsText:
         with pytest.raises(cm.ValidationError, match="YYYY-MM-DD"):
             tracker.overdue(as_of=text)
 
+    def test_a_day_no_calendar_has_says_why(self, tracker):
+        """The same explanation as the command line's, for every caller."""
+        with pytest.raises(cm.ValidationError, match="as_of: 2025-02-30 .*February 2025 has 28"):
+            tracker.overdue(as_of="2025-02-30")
+
     def test_a_known_on_moment_needs_its_offset(self, tracker):
         with pytest.raises(cm.ValidationError, match="offset"):
             tracker.overdue(as_of="2024-07-01", known_on="2024-06-30T12:00:00")

@@ -40,6 +40,22 @@ def iso_moment(text: str) -> dt.datetime | None:
         return None
 
 
+def date_problem(text: str) -> str:
+    """Why `text` is not a YYYY-MM-DD date: its shape, or what in it no calendar has."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text)
+    if match is None:
+        return f"expected a date YYYY-MM-DD, got {text!r}"
+    year, month = int(match.group(1)), int(match.group(2))
+    if year == 0:
+        return f"{text} is not a real date: there is no year 0"
+    if not 1 <= month <= 12:  # noqa: PLR2004
+        return f"{text} is not a real date: there is no month {month}"
+    import calendar  # noqa: PLC0415 - only this message needs it
+
+    last = calendar.monthrange(year, month)[1]
+    return f"{text} is not a real date: {calendar.month_name[month]} {year} has {last} days"
+
+
 def query_day(value: object, name: str = "as_of") -> dt.date:
     """A question's day: a `datetime.date`, or its YYYY-MM-DD text."""
     if type(value) is dt.date:
@@ -48,7 +64,7 @@ def query_day(value: object, name: str = "as_of") -> dt.date:
         day = iso_date(value)
         if day is not None:
             return day
-        raise ValidationError(f"{name} {value!r} is not a date written YYYY-MM-DD")
+        raise ValidationError(f"{name}: {date_problem(value)}")
     raise ValidationError(
         f"{name} must be a calendar date (datetime.date) or YYYY-MM-DD text, got {value!r}"
     )

@@ -25,7 +25,7 @@ import attrs
 
 import commitments as cm
 from commitments._atomic import write_atomically
-from commitments._dates import iso_date, iso_moment
+from commitments._dates import date_problem, iso_date, iso_moment
 from commitments._spreadsheet import SafeCsv
 from commitments._strict_json import read_json
 from commitments._terminal import ljust, terminal_json, visible, width
@@ -133,23 +133,8 @@ def parse_date(text: str) -> dt.date:
     """A YYYY-MM-DD date for a flag (the catalog's one reading of dates)."""
     day = iso_date(text)
     if day is None:
-        raise argparse.ArgumentTypeError(_not_a_date(text))
+        raise argparse.ArgumentTypeError(date_problem(text))
     return day
-
-
-def _not_a_date(text: str) -> str:
-    """Why `text` is not a date: its shape, or the day or month it names that no calendar has."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    if match is None:
-        return f"expected a date YYYY-MM-DD, got {text!r}"
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:  # noqa: PLR2004
-        return f"{text} is not a real date: there is no month {month}"
-    import calendar  # noqa: PLC0415 - only this message needs it
-
-    last = calendar.monthrange(max(year, 1), month)[1]
-    name = calendar.month_name[month]
-    return f"{text} is not a real date: {name} {year} has {last} days"
 
 
 @attrs.frozen
