@@ -667,6 +667,13 @@ class TestSmallCourtesies:
         code, _, err = run("--bogus", "status")
         assert code == 2
         assert "unrecognized arguments: --bogus" in err
+        # An option of two values (--window A B) moves after the command whole.
+        code, _, err = run("--store", db, "--window", "-", "2027-05-31", "add", "--id", "w0",
+                           "--title", "Halve it", "--made-on", "2024-01-01",
+                           "--deadline", "before the next election")  # fmt: skip
+        assert (code, err) == (0, "")
+        with cm.open_store(db) as t:
+            assert t["w0"].deadline.latest == dt.date(2027, 5, 31)
 
     def test_within_takes_calendar_months(self, db):
         """3m from 10 November reaches 10 February: ndc's end-of-2024 deadline is inside."""

@@ -78,7 +78,7 @@ class Refused(Exception):  # noqa: N818 - reads as the outcome it reports
 
 class _Parser(argparse.ArgumentParser):
     #: Every subcommand's options, each with whether it takes a value (`build_parser`).
-    command_options: dict[str, bool]
+    command_options: dict[str, int]
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see `{self.prog} --help`)")
@@ -1718,7 +1718,7 @@ def build_parser() -> _Parser:
         if command.name in SLICED:
             _slice_flags(sub)
     parser.command_options = {
-        option: action.nargs != 0
+        option: _values_taken(action)
         for sub in subparsers.choices.values()
         for action in sub._actions  # noqa: SLF001 - argparse keeps them only there
         for option in action.option_strings
@@ -1727,7 +1727,14 @@ def build_parser() -> _Parser:
     return parser
 
 
-def _command_first(words: list[str], options: dict[str, bool]) -> list[str]:
+def _values_taken(action: argparse.Action) -> int:
+    """How many words follow the option: none for a flag, two for `--window A B`."""
+    if action.nargs is None:
+        return 1
+    return action.nargs if isinstance(action.nargs, int) else 1
+
+
+def _command_first(words: list[str], options: dict[str, int]) -> list[str]:
     """`words` with the command's options given before it moved after it.
 
     So `commitments --store x.db status` reads as `commitments status --store x.db`.
@@ -1738,11 +1745,9 @@ def _command_first(words: list[str], options: dict[str, bool]) -> list[str]:
         name = words[i].split("=", 1)[0]
         if name not in options:
             break  # --help, --version, or a mistake argparse reports in its words
-        moved.append(words[i])
-        i += 1
-        if "=" not in moved[-1] and options[name] and i < len(words):
-            moved.append(words[i])
-            i += 1
+        taken = 1 if "=" in words[i] else 1 + options[name]
+        moved += words[i : i + taken]
+        i += taken
     if not moved or i >= len(words):
         return words
     return [words[i], *moved, *words[i + 1 :]]
