@@ -37,13 +37,13 @@ class TestQueries:
         assert code == 0
         assert doc["as_of"] == "2024-10-01"
         assert [r["id"] for r in doc["commitments"]] == ["ndc", "fund", "fund-2"]
-        assert list(doc["commitments"][0]) == list(cli.COLUMNS)
+        assert list(doc["commitments"][0]) == list(cli.LISTING_COLUMNS)
 
     def test_status_csv(self, db):
         """`status --format csv` has the documented header and one row per commitment."""
         _, out, _ = run("status", "--store", db, "--as-of", "2024-10-01", "--format", "csv")
         rows = list(csv.DictReader(io.StringIO(out)))
-        assert tuple(rows[0]) == cli.COLUMNS
+        assert tuple(rows[0]) == cli.LISTING_COLUMNS
         assert {r["id"]: r["overdue"] for r in rows} == {
             "ndc": "false",
             "fund": "false",
@@ -635,7 +635,7 @@ def test_listings_carry_what_a_pivot_needs():
         "trade;investment",
         "2024-05-26",
     )
-    assert list(rows[0]) == list(cli.COLUMNS)
+    assert list(rows[0]) == list(cli.LISTING_COLUMNS)
 
 
 def test_add_reads_fiscal_years_only_with_their_start(tmp_path):

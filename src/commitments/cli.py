@@ -29,7 +29,6 @@ from commitments._dates import date_problem, iso_date, iso_moment
 from commitments._spreadsheet import SafeCsv
 from commitments._strict_json import read_json
 from commitments._terminal import ljust, terminal_json, visible, width
-from commitments.assessment import Assessment
 from commitments.catalog import (
     commitment_document,
     commitment_from_document,
@@ -39,13 +38,12 @@ from commitments.events import Event, check_recorder
 from commitments.exceptions import CommitmentsError
 from commitments.records import EVENT_COLUMNS, LISTING_COLUMNS, event_record, record_of
 from commitments.source import web_url
-from commitments.tracker import UNCHANGED, Tracker
+from commitments.tracker import DUE_DAYS, UNCHANGED, Tracker
 
 ENV_STORE = "COMMITMENTS_STORE"
 ENV_USER = "COMMITMENTS_USER"
 FORMATS = ("table", "json", "csv")
 #: Columns of every commitment listing, in JSON key order and CSV column order.
-COLUMNS = LISTING_COLUMNS
 BATCH_FIELDS = frozenset(
     {
         "recorded_by",
@@ -156,7 +154,6 @@ class Months:
             return dt.date.max - day  # past 9999-12-31: every later deadline
 
 
-DUE_DAYS = 90  # the horizon of `due` and reports: a "by 2030" pledge is not due in 2025
 Within = dt.timedelta | Months | str | None
 
 
@@ -172,7 +169,7 @@ def _span_from(within: Within, as_of: dt.date, kind: str) -> dt.timedelta | None
     if isinstance(within, Months):
         return within.days_from(as_of)
     assert isinstance(within, dt.timedelta)  # noqa: S101 - parse_within gives no other
-    return min(within, dt.date.max - as_of)
+    return within  # a span past 9999-12-31 ends there (Tracker.select)
 
 
 def parse_within(text: str) -> dt.timedelta | Months | str:
@@ -332,10 +329,9 @@ def _read_tracker(args: argparse.Namespace, ctx: Context) -> Iterator[Tracker]:
 # -- output --------------------------------------------------------------------------
 
 
-def _row(a: Assessment) -> dict[str, Any]:
-    """The listing's columns of the assessment's record: dates as ISO text, lists as lists."""
-    record = record_of(a)
-    return {key: _plain(record[key]) for key in COLUMNS}
+def _json_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A listing record's columns as JSON values: dates as ISO text, lists as lists."""
+    return {key: _plain(record[key]) for key in LISTING_COLUMNS}
 
 
 def _plain(value: object) -> object:
@@ -347,27 +343,25 @@ def _plain(value: object) -> object:
 
 
 def _csv_value(value: object) -> object:
-    """A record's value for its CSV cell: a date as ISO text, a list joined by ';'."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return ";".join(value)
-    return value
+    """A record's value for its CSV cell: a list (parties, areas) joined by ';'."""
+    return ";".join(value) if isinstance(value, tuple) else _plain(value)
 
 
-def _write_rows(
-    ctx: Context, args: argparse.Namespace, rows: list[dict[str, Any]], columns: Sequence[str]
-) -> None:
+def _write_rows(ctx: Context, args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    """Listing records as the --format asks: JSON, CSV or a terminal table."""
     fmt = args.format
     if fmt == "json":
-        rows = [{key: _plain(r[key]) for key in COLUMNS} for r in rows]
         known_on = None if args.known_on is None else args.known_on.isoformat()
-        doc = {"as_of": args.as_of.isoformat(), "known_on": known_on, "commitments": rows}
+        doc = {
+            "as_of": args.as_of.isoformat(),
+            "known_on": known_on,
+            "commitments": [_json_row(r) for r in rows],
+        }
         ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     elif fmt == "csv":
         writer = SafeCsv(ctx.out)
-        writer.row(columns)
-        writer.rows([_csv_value(r[c]) for c in columns] for r in rows)
+        writer.row(LISTING_COLUMNS)
+        writer.rows([_csv_value(r[c]) for c in LISTING_COLUMNS] for r in rows)
     else:
         _write_table(ctx, rows)
 
@@ -442,23 +436,23 @@ def _selected(args: argparse.Namespace, ctx: Context, kind: str) -> list[dict[st
 
 
 def _run_status(args: argparse.Namespace, ctx: Context) -> int:
-    _write_rows(ctx, args, _selected(args, ctx, "all"), COLUMNS)
+    _write_rows(ctx, args, _selected(args, ctx, "all"))
     return 0
 
 
 def _run_overdue(args: argparse.Namespace, ctx: Context) -> int:
     rows = _selected(args, ctx, "overdue")
-    _write_rows(ctx, args, rows, COLUMNS)
+    _write_rows(ctx, args, rows)
     return 1 if args.check and rows else 0
 
 
 def _run_due(args: argparse.Namespace, ctx: Context) -> int:
-    _write_rows(ctx, args, _selected(args, ctx, "due"), COLUMNS)
+    _write_rows(ctx, args, _selected(args, ctx, "due"))
     return 0
 
 
 def _run_fulfilled(args: argparse.Namespace, ctx: Context) -> int:
-    _write_rows(ctx, args, _selected(args, ctx, "fulfilled"), COLUMNS)
+    _write_rows(ctx, args, _selected(args, ctx, "fulfilled"))
     return 0
 
 
@@ -556,7 +550,9 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
         commitment = tracker.commitment(args.id, as_of=args.as_of, known_on=args.known_on)
         shown = tracker.events(commitment.id, known_on=args.known_on)
         row = (
-            _row(tracker.assess(commitment.id, as_of=args.as_of, known_on=args.known_on))
+            _json_row(
+                record_of(tracker.assess(commitment.id, as_of=args.as_of, known_on=args.known_on))
+            )
             if commitment.made_on <= args.as_of
             else None
         )

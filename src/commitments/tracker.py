@@ -84,6 +84,10 @@ if TYPE_CHECKING:
 
 _CHUNK = 1000  # commitments a collection-wide question reads at a time
 
+DUE_DAYS = 90
+"""The horizon of "due" in the command line and the reports: deadlines ending within this
+many days of the as-of date (a "by 2030" pledge is not due in 2025)."""
+
 Clock = Callable[[], dt.datetime]
 KnownOn = dt.date | dt.datetime | None
 View = State | Snapshot

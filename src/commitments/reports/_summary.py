@@ -13,12 +13,10 @@ from commitments.compliance import ComplianceReport, Scoring, score_assessments
 from commitments.events import StatusUpdate
 from commitments.exceptions import ValidationError
 from commitments.status import Status
-from commitments.tracker import KnownOn, Tracker
+from commitments.tracker import DUE_DAYS, KnownOn, Tracker
 from commitments.workflow import Workflow
 
 DEFAULT_RECENT_DAYS = 90
-DEFAULT_DUE_DAYS = 90
-"""The reports' horizon for "due": deadlines ending within this many days of `as_of`."""
 
 
 @attrs.frozen
@@ -49,7 +47,7 @@ def summarize(
     known_on: KnownOn = None,
     scoring: Scoring | None = None,
     recent_days: int = DEFAULT_RECENT_DAYS,
-    due_days: int | None = DEFAULT_DUE_DAYS,
+    due_days: int | None = DUE_DAYS,
 ) -> Summary:
     """Gather what the reports show; commitments made after `as_of` are left out.
 

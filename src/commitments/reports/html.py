@@ -17,7 +17,6 @@ from commitments.compliance import Score, Scoring, format_number, format_percent
 from commitments.events import StatusUpdate
 from commitments.records import progress_text
 from commitments.reports._summary import (
-    DEFAULT_DUE_DAYS,
     DEFAULT_RECENT_DAYS,
     Summary,
     days_overdue,
@@ -26,7 +25,7 @@ from commitments.reports._summary import (
     summarize,
 )
 from commitments.status import Status
-from commitments.tracker import KnownOn, Tracker
+from commitments.tracker import DUE_DAYS, KnownOn, Tracker
 
 _Label = Callable[[Status], str]
 
@@ -125,7 +124,7 @@ def render_html(
     scoring: Scoring | None = None,
     title: str = "Commitments tracker",
     recent_days: int = DEFAULT_RECENT_DAYS,
-    due_days: int | None = DEFAULT_DUE_DAYS,
+    due_days: int | None = DUE_DAYS,
 ) -> str:
     """The tracker on `as_of`, as known on `known_on`, as one self-contained HTML page.
 

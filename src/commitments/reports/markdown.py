@@ -9,7 +9,6 @@ from collections.abc import Callable
 from commitments.assessment import Assessment
 from commitments.compliance import Score, Scoring, format_number, format_percent
 from commitments.reports._summary import (
-    DEFAULT_DUE_DAYS,
     DEFAULT_RECENT_DAYS,
     Summary,
     days_overdue,
@@ -18,7 +17,7 @@ from commitments.reports._summary import (
     summarize,
 )
 from commitments.status import Status
-from commitments.tracker import KnownOn, Tracker
+from commitments.tracker import DUE_DAYS, KnownOn, Tracker
 
 _Label = Callable[[Status], str]
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
@@ -37,7 +36,7 @@ def render_markdown(
     scoring: Scoring | None = None,
     title: str = "Commitments report",
     recent_days: int = DEFAULT_RECENT_DAYS,
-    due_days: int | None = DEFAULT_DUE_DAYS,
+    due_days: int | None = DUE_DAYS,
 ) -> str:
     """The tracker on `as_of`, as known on `known_on`, as a Markdown document.
 
