@@ -87,3 +87,26 @@ def test_the_events_csv_names_retractions():
     for row in retracted:
         assert by_id[row["retracted_by"]]["update_id"] == row["id"]
     assert len(rows) == len(cm.seed_catalog().events())
+
+
+def test_every_event_csv_writes_the_same_cells_and_sources_split_back():
+    """`show`, `changes` and the events export encode an event's cells alike; a cell of
+    several citations splits back into them, one per line."""
+    seeds = cm.seed_catalog()
+    amendment = next(
+        e for e in seeds.events("cjk-leaders-summit-annual")
+        if isinstance(e, cm.Amendment) and len(e.sources) > 1
+    )  # fmt: skip
+    exported = {r["id"]: r for r in csv.DictReader(io.StringIO(reports.events_csv(seeds)))}
+    _, out, _ = run("show", "cjk-leaders-summit-annual", "--format", "csv")
+    shown = {r["id"]: r for r in csv.DictReader(io.StringIO(out))}
+    day = amendment.recorded_at.date().isoformat()
+    _, out, _ = run("changes", "--since", day, "--until", day, "--format", "csv")
+    changed = {r["id"]: r for r in csv.DictReader(io.StringIO(out))}
+    row = exported[amendment.id]
+    assert row["sources"].split("\n") == [str(s) for s in amendment.sources]
+    for other in (shown[amendment.id], changed[amendment.id]):
+        assert other["sources"] == row["sources"]
+        assert other["changes"] == row["changes"] == " ".join(sorted(amendment.changes))
+    retracted = next(e for e in seeds.events() if isinstance(e, cm.Retraction))
+    assert exported[retracted.update_id]["retracted_by"] == retracted.id

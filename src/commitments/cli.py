@@ -36,7 +36,14 @@ from commitments.catalog import (
 )
 from commitments.events import Event, check_recorder
 from commitments.exceptions import CommitmentsError
-from commitments.records import EVENT_COLUMNS, LISTING_COLUMNS, event_record, record_of
+from commitments.records import (
+    EVENT_COLUMNS,
+    LISTING_COLUMNS,
+    event_csv_row,
+    event_record,
+    record_of,
+    retractions,
+)
 from commitments.source import web_url
 from commitments.tracker import DUE_DAYS, UNCHANGED, Tracker
 
@@ -480,13 +487,10 @@ CHANGE_COLUMNS = (
 
 
 def _write_event_csv(ctx: Context, rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
-    """Event rows as CSV: `sources` and `changes` each one cell, items separated by spaces."""
+    """Event records as CSV (cells as `records.event_csv_row` writes them)."""
     writer = SafeCsv(ctx.out)
     writer.row(columns)
-    writer.rows(
-        [" ".join(r[c] or ()) if c in {"sources", "changes"} else r[c] for c in columns]
-        for r in rows
-    )
+    writer.rows(event_csv_row(r, columns) for r in rows)
 
 
 def _changes_flags(parser: argparse.ArgumentParser) -> None:
@@ -511,7 +515,7 @@ def _run_changes(args: argparse.Namespace, ctx: Context) -> int:
         found = tracker.changes(args.since, until, as_of=args.compare_on)
     rows = []
     for change in found:
-        row = event_record(change.event, ())
+        row = event_record(change.event)
         row["commitment_id"] = change.commitment_id
         row["title"] = change.title
         row["status_before"] = None if change.status_before is None else change.status_before.value
@@ -556,7 +560,8 @@ def _run_show(args: argparse.Namespace, ctx: Context) -> int:
             if commitment.made_on <= args.as_of
             else None
         )
-    events = [event_record(e, shown) for e in shown]
+    retracted_by = retractions(shown)
+    events = [event_record(e, retracted_by) for e in shown]
     if args.format == "json":
         doc = {
             "as_of": args.as_of.isoformat(),

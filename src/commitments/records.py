@@ -8,7 +8,7 @@ tuples of text, None where there is nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from commitments.assessment import Assessment
@@ -103,29 +103,39 @@ EVENT_COLUMNS = (
 """The columns of an event's record: `show`'s timeline, `changes` and the events CSV."""
 
 
-def event_record(event: Event, shown: Sequence[Event] = ()) -> dict[str, Any]:
+def retractions(events: Iterable[Event]) -> dict[str, str]:
+    """The id of the retraction of each retracted update or amendment among `events`."""
+    return {e.update_id: e.id for e in events if isinstance(e, Retraction)}
+
+
+def event_record(event: Event, retracted_by: Mapping[str, str] | None = None) -> dict[str, Any]:
     """One event as a record keyed by `EVENT_COLUMNS` (JSON values: dates as ISO text).
 
-    `retracted_by` names a retraction among `shown`, the events listed with it.
+    `retracted_by` maps retracted ids to their retractions (see `retractions`).
     """
     from commitments.catalog import event_document  # noqa: PLC0415 - the catalog imports us
 
     doc = event_document(event)
-    retracted_by = None
-    if isinstance(event, (StatusUpdate, Amendment)):
-        retracted_by = next(
-            (e.id for e in shown if isinstance(e, Retraction) and e.update_id == event.id),
-            None,
-        )
     row = {c: doc.get(c) for c in EVENT_COLUMNS}
     row["sources"] = [str(s) for s in getattr(event, "sources", ())]
     row["note"] = doc.get("note", doc.get("reason") if row["type"] == "retraction" else "")
     row["reason"] = doc.get("reason")
     row["changes"] = sorted(event.changes) if isinstance(event, Amendment) else None
-    row["retracted_by"] = retracted_by
+    row["retracted_by"] = (
+        (retracted_by or {}).get(event.id) if isinstance(event, (StatusUpdate, Amendment)) else None
+    )
     progress = getattr(event, "progress", None)
     row["progress"] = None if progress is None else progress_text(progress)
     return row
+
+
+def event_csv_row(record: Mapping[str, Any], columns: Sequence[str]) -> list[Any]:
+    """An event record's CSV cells: `changes` separated by spaces, `sources` by lines.
+
+    A citation holds spaces and commas but never a line break, so the cell splits back.
+    """
+    separators = {"changes": " ", "sources": "\n"}
+    return [separators[c].join(record[c] or ()) if c in separators else record[c] for c in columns]
 
 
 def progress_text(progress: Progress) -> str:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from commitments.events import Retraction, StatusUpdate
+from commitments.events import StatusUpdate
 from commitments.exceptions import ValidationError
+from commitments.records import retractions
 from commitments.reports._summary import status_labeller
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def to_atom(
     if stamp is not None and (not isinstance(stamp, dt.datetime) or stamp.utcoffset() is None):
         raise ValidationError(f"stamp must be a timezone-aware datetime, got {stamp!r}")
     events = tracker.events(known_on=known_on)
-    retracted = {e.update_id for e in events if isinstance(e, Retraction)}
+    retracted = retractions(events)
     updates = sorted(
         (e for e in events if isinstance(e, StatusUpdate)),
         key=lambda e: e.recorded_at,

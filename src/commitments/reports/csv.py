@@ -10,8 +10,13 @@ from typing import TextIO
 from commitments._atomic import write_atomically
 from commitments._spreadsheet import SafeCsv
 from commitments.compliance import Scoring
-from commitments.events import Retraction
-from commitments.records import EVENT_COLUMNS, event_record, progress_text
+from commitments.records import (
+    EVENT_COLUMNS,
+    event_csv_row,
+    event_record,
+    progress_text,
+    retractions,
+)
 from commitments.reports._summary import summarize
 from commitments.tracker import KnownOn, Tracker
 
@@ -121,15 +126,12 @@ def events_csv(tracker: Tracker, *, known_on: KnownOn = None) -> str:
     the cell; `retracted_by` names the retraction, if one is recorded.
     """
     events = tracker.events(known_on=known_on)
-    retracted_by = {e.update_id: e.id for e in events if isinstance(e, Retraction)}
+    retracted_by = retractions(events)
     buffer = io.StringIO()
     writer = SafeCsv(buffer)
     writer.row(EVENT_CSV_COLUMNS)
     for event in events:
-        record = event_record(event)
+        record = event_record(event, retracted_by)
         record["commitment_id"] = event.commitment_id
-        record["retracted_by"] = retracted_by.get(event.id)
-        record["changes"] = " ".join(record["changes"] or ())
-        record["sources"] = "\n".join(record["sources"])
-        writer.row(record[c] for c in EVENT_CSV_COLUMNS)
+        writer.row(event_csv_row(record, EVENT_CSV_COLUMNS))
     return buffer.getvalue()
