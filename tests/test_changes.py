@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import commitments as cm
+from commitments.changes import window
+from commitments.history import knowledge_cutoff
 from store_support import SEED_NOTICE, run
 from test_output_fuzz import trackers as fuzz_trackers
 
@@ -172,3 +174,14 @@ def test_an_event_at_the_first_moment_there_is():
         ("added", None, cm.Status.FULFILLED),
         ("update", None, cm.Status.FULFILLED),
     ]
+
+
+def test_the_window_ends_where_a_question_known_on_until_would():
+    """Up to the end of `until` (UTC), exclusive; with no end at the end of time."""
+    for until in (D(2024, 1, 31), D(2024, 2, 29)):
+        assert window(D(2024, 1, 1), until) == (
+            dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+            knowledge_cutoff(until),
+        )
+    assert window(D(2024, 1, 1), D(2024, 1, 31))[1] == dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
+    assert window(D(2024, 1, 1), dt.date.max)[1] == dt.datetime.max.replace(tzinfo=dt.UTC)

@@ -18,6 +18,7 @@ import attrs
 
 from commitments.events import Addition, Amendment, Event, Retraction, StatusUpdate
 from commitments.exceptions import NotYetKnownError, NotYetMadeError, ValidationError
+from commitments.history import knowledge_cutoff
 from commitments.status import Status
 
 if TYPE_CHECKING:
@@ -70,9 +71,8 @@ def window(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
     if until < since:
         raise ValidationError(f"until {until} is before since {since}; give since <= until")
     start = dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC)
-    if until == dt.date.max:
-        return start, dt.datetime.max.replace(tzinfo=dt.UTC)
-    return start, dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+    # The same bound as a question known on `until`; at the end of time, there is none.
+    return start, knowledge_cutoff(until) or dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def status_known(

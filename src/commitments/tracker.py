@@ -26,7 +26,7 @@ from commitments.assessment import (
     policy_status,
     recurring_flags,
 )
-from commitments.commitment import Commitment
+from commitments.commitment import Commitment, party_code
 from commitments.compliance import ComplianceReport, Scoring, score_assessments
 from commitments.deadline import Deadline
 from commitments.deadline_parser import check_fiscal_year_start
@@ -706,7 +706,7 @@ class Tracker:
         """
         wanted = self.workflow.parse_status(status)
         day = query_day(on, "on")
-        who = None if party is None else party.strip().upper()
+        who = None if party is None else str(party_code(party))
         with self._reading():
             view = self._write_view(commitment_id)
             timeline = (
