@@ -279,6 +279,8 @@ def saying(
             except (TypeError, ValueError, LookupError):
                 updates[index]  # raises the snapshot's damage, named
                 raise  # unreachable: building a damaged reference raises
+            if not 0 < day <= _LAST_DAY:
+                updates[index]  # a day no calendar has: raises the damage, named
             if day != ordinal or who != party or said is not status:
                 continue
         found = updates[index]  # built and checked

@@ -302,8 +302,9 @@ class Tracker:
                 view = states.get(cid) or snaps.get(cid)
                 if view is None and cid in logs:
                     view = self._fold(cid, logs[cid])
-                if view is not None:
-                    yield view
+                if view is None:  # listed, yet neither snapshot nor log reads back
+                    raise self._unknown(cid)
+                yield view
 
     # -- the collection -----------------------------------------------------------
 
