@@ -38,6 +38,13 @@ def run(*argv: str, environ=None, stdin: str = "") -> tuple[int, str, str]:
 T0 = dt.datetime(2024, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 
+def thin_update(update: cm.StatusUpdate | None) -> object:
+    """What a store's thin read of an update keeps (see `Tracker.select`)."""
+    if update is None:
+        return None
+    return (update.id, update.status, update.on, update.recorded_at, update.party)
+
+
 def fixed_clock() -> dt.datetime:
     """A clock frozen at a known moment, so recorded_at values are reproducible."""
     return T0

@@ -138,9 +138,15 @@ def test_in_force_from_a_snapshot_is_the_history_scanned(tmp_path_factory, steps
     with cm.open_store(path) as store:
         # One update appended in this process: the snapshot mixes saved and new items.
         status, offset, party = last
+        outcomes = []
         for tracker in (t, store):
-            with contextlib.suppress(cm.CommitmentsError):
-                tracker.record("c", status, on=start + dt.timedelta(days=offset), party=party)
+            try:
+                u = tracker.record("c", status, on=start + dt.timedelta(days=offset), party=party)
+            except cm.CommitmentsError as exc:
+                outcomes.append(type(exc))
+            else:
+                outcomes.append((u.id, u.status, u.on, u.party))
+        assert outcomes[0] == outcomes[1]  # the same update accepted, or the same refusal
         status, offset, party = probe
         day = start + dt.timedelta(days=offset)
         scanned = t.in_force("c", status, day, party)  # from updates built in memory

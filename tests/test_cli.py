@@ -835,3 +835,23 @@ def test_add_keeps_a_pledges_words_with_a_hand_set_window_and_takes_recurrences(
                        "--recurrence", "now and then", "--store", db)  # fmt: skip
     assert code == 1
     assert "now and then" in err
+
+
+def test_a_party_code_one_letter_longer_or_shorter_is_flagged_too(db):
+    """As the README says: KOR beside KR (an insertion), and E beside EU (a deletion)."""
+    run("add", "--id", "k0", "--title", "Korea", "--made-on", "2024-06-01",
+        "--party", "KR", "--store", db)  # fmt: skip
+    for cid, typo, near in (("k1", "KOR", "KR"), ("e1", "E", "EU")):
+        code, _, err = run("add", "--id", cid, "--title", "New", "--made-on", "2024-06-01",
+                           "--party", typo, "--store", db)  # fmt: skip
+        assert code == 0
+        assert f"party {typo} is new in this store and one character from {near}" in err
+
+
+def test_within_months_stops_at_a_shorter_months_end_and_at_the_end_of_time():
+    """3m is the same day three months on, or that month's last day; never past 9999."""
+    assert cli.Months(1).days_from(dt.date(2024, 1, 31)) == dt.timedelta(days=29)  # 29 Feb
+    assert cli.Months(3).days_from(dt.date(2024, 11, 10)) == (
+        dt.date(2025, 2, 10) - dt.date(2024, 11, 10)
+    )
+    assert cli.Months(3).days_from(dt.date(9999, 11, 1)) == dt.date.max - dt.date(9999, 11, 1)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,6 +20,8 @@ class TestMemoryTracker(TrackerContract):
 
 
 class TestSQLiteTracker(TrackerContract):
+    indexes_parties = True
+
     @pytest.fixture(autouse=True)
     def _folder(self, tmp_path: Path) -> None:
         self.folder = tmp_path
@@ -44,6 +48,11 @@ class TestSQLiteTracker(TrackerContract):
 
 
 class TestPostgresTracker(TrackerContract):
+    indexes_parties = True
+
+    def default_recorded_by(self) -> str | None:
+        return urlsplit(self.databases.admin).username or getpass.getuser()
+
     @pytest.fixture(autouse=True)
     def _server(self, databases: Databases) -> Iterator[None]:
         self.databases = databases

@@ -110,3 +110,31 @@ def test_every_event_csv_writes_the_same_cells_and_sources_split_back():
         assert other["changes"] == row["changes"] == " ".join(sorted(amendment.changes))
     retracted = next(e for e in seeds.events() if isinstance(e, cm.Retraction))
     assert exported[retracted.update_id]["retracted_by"] == retracted.id
+
+
+def test_the_events_csv_columns_and_what_was_known_when():
+    """The documented header; as known on a day, only what was recorded by its end."""
+    seeds = cm.seed_catalog()
+    header = next(csv.reader(io.StringIO(reports.events_csv(seeds))))
+    assert header == [
+        "commitment_id", "id", "type", "recorded_at", "recorded_by", "on", "status", "party",
+        "changes", "reason", "note", "sources", "update_id", "retracted_by", "progress",
+    ]  # fmt: skip
+    day = D(2024, 12, 31)
+    rows = list(csv.DictReader(io.StringIO(reports.events_csv(seeds, known_on=day))))
+    assert [r["id"] for r in rows] == [e.id for e in seeds.events(known_on=day)]
+    assert len(rows) < len(seeds.events())
+    code, out, _ = run("export", "--format", "events-csv", "--known-on", "2024-12-31")
+    assert (code, out) == (0, reports.events_csv(seeds, known_on=day))
+    known = ("--as-of", "2025-12-31", "--known-on", "2024-12-31")
+    code, out, _ = run("export", "--format", "csv", *known)
+    assert (code, out) == (0, reports.assessments_csv(seeds, as_of=D(2025, 12, 31), known_on=day))
+    assert out != reports.assessments_csv(seeds, as_of=D(2025, 12, 31))
+    code, out, _ = run("export", "--format", "atom", *known)
+    assert code == 0
+
+    def entry_ids(feed: str) -> list[str | None]:
+        return [e.findtext(f"{ATOM}id") for e in ET.fromstring(feed).findall(f"{ATOM}entry")]
+
+    assert entry_ids(out) == entry_ids(reports.to_atom(seeds, known_on=day))
+    assert entry_ids(out) != entry_ids(reports.to_atom(seeds))  # later updates: later feed

@@ -18,6 +18,7 @@ from commitments.testing import (
     reference_valid_as_known,
     update_requests,
 )
+from store_support import thin_update
 
 CHECK_DAYS = [START + dt.timedelta(days=n) for n in range(0, (END - START).days, 61)]
 
@@ -185,13 +186,6 @@ class TestRoundTrip:
         assert cm.dumps(again) == cm.dumps(t)
 
 
-def _thin(update: cm.StatusUpdate | None) -> object:
-    """What a store's thin read of an update keeps (see `Tracker.select`)."""
-    if update is None:
-        return None
-    return (update.id, update.status, update.on, update.recorded_at, update.party)
-
-
 class TestStoreAsKnownOn:
     @settings(max_examples=60, deadline=None)
     @given(scenarios(), dates(), st.data())
@@ -219,8 +213,8 @@ class TestStoreAsKnownOn:
                 ]
                 found = store.select(kind, as_of=day, known_on=known_on)
                 assert [attrs.evolve(a, last_update=None) for a in found] == expected, kind
-                assert [_thin(a.last_update) for a in found] == [
-                    _thin(a.last_update) for a in t.select(kind, as_of=day, known_on=known_on)
+                assert [thin_update(a.last_update) for a in found] == [
+                    thin_update(a.last_update) for a in t.select(kind, as_of=day, known_on=known_on)
                 ]
             assert store.overdue(as_of=day, known_on=known_on) == t.overdue(
                 as_of=day, known_on=known_on

@@ -192,8 +192,11 @@ def test_cli_says_when_nothing_matches_and_refuses_empty_flags():
     assert code == 2
     assert "--text is empty" in err
     # `record --party` keeps its own meaning: the party an update is about.
-    code, _, err = run("record", "--help")
-    assert "--occasion" not in err
+    code, out, _ = run("record", "--help")
+    assert code == 0
+    assert "--party" in out
+    assert "--occasion" not in out
+    assert "--occasion" in run("status", "--help")[1]
 
 
 def test_a_view_keeps_its_trackers_settings():
