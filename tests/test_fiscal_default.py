@@ -88,3 +88,11 @@ def test_a_hand_written_catalog_reads_its_text_deadlines_by_its_own_start():
     with pytest.raises(cm.CatalogError, match=r"commitment\.deadline.*fiscal year"):
         cm.from_document(document)
     assert cm.Tracker().deadline("in 2025").latest == D(2025, 12, 31)  # nothing left set
+
+
+def test_a_tracker_reads_one_text_with_another_start_when_asked():
+    """`deadline(..., fiscal_year_start=)` overrides the tracker's start for that text only."""
+    t = cm.Tracker(fiscal_year_start=4)
+    assert t.deadline("2024-25").earliest == D(2024, 4, 1)
+    assert t.deadline("2024-25", fiscal_year_start=7).earliest == D(2024, 7, 1)
+    assert t.deadline("2024-25").earliest == D(2024, 4, 1)

@@ -33,8 +33,9 @@ from commitments._dates import iso_date, iso_moment
 from commitments._strict_json import read_json
 from commitments.commitment import Commitment
 from commitments.deadline import Deadline
+from commitments.deadline_parser import check_fiscal_year_start
 from commitments.events import AMENDABLE, Addition, Amendment, Event, Retraction, StatusUpdate
-from commitments.exceptions import CatalogError, CatalogFileError, CommitmentsError
+from commitments.exceptions import CatalogError, CatalogFileError, CommitmentsError, DeadlineError
 from commitments.policy import BreakAfter, DeadlinePolicy, KeepOpen
 from commitments.recurrence import Recurrence
 from commitments.source import Source
@@ -472,8 +473,12 @@ def _tracker_from(document: object, clock: Clock) -> Tracker:
     workflow = workflow_from_document(document["workflow"]) if "workflow" in document else None
     policy = policy_from_document(document["policy"]) if "policy" in document else None
     fiscal = document.get("fiscal_year_start")
-    if fiscal is not None and (type(fiscal) is not int or not 1 <= fiscal <= 12):  # noqa: PLR2004
-        raise CatalogError("$.fiscal_year_start", f"expected a month number 1-12, got {fiscal!r}")
+    try:
+        check_fiscal_year_start(fiscal)
+    except DeadlineError:
+        raise CatalogError(
+            "$.fiscal_year_start", f"expected a month number 1-12, got {fiscal!r}"
+        ) from None
     tracker = Tracker(workflow, policy=policy, clock=clock, fiscal_year_start=fiscal)
     raw_events = document.get("events", [])
     if not isinstance(raw_events, list):

@@ -34,6 +34,7 @@ from commitments.catalog import (
     commitment_from_document,
     event_document,
 )
+from commitments.deadline_parser import check_fiscal_year_start
 from commitments.events import Event, check_recorder
 from commitments.exceptions import CommitmentsError
 from commitments.records import (
@@ -1026,10 +1027,8 @@ def _run_amend(args: argparse.Namespace, ctx: Context) -> int:
             deadline = (
                 None
                 if args.deadline.strip().lower() == "none"
-                else parse_deadline(
-                    args.deadline,
-                    args.on or made_on,
-                    args.fiscal_year_start or store.fiscal_year_start,
+                else store.deadline(
+                    args.deadline, args.on or made_on, fiscal_year_start=args.fiscal_year_start
                 )
             )
         given = {
@@ -1058,19 +1057,15 @@ def _run_amend(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def parse_deadline(
-    text: str, made_on: dt.date | None, fiscal_year_start: int | None = None
-) -> cm.Deadline:
-    """A deadline from the words of a pledge ("in mid-June", "by 2025-12-31", ...)."""
-    return cm.Deadline.parse(text, made_on=made_on, fiscal_year_start=fiscal_year_start)
-
-
 def _month(text: str) -> int:
-    """A month number 1-12 for a flag."""
-    if not text.strip().isdigit() or not 1 <= int(text) <= 12:  # noqa: PLR2004
+    """A month number 1-12 for a flag (a fiscal year's start)."""
+    try:
+        month = int(text.strip())
+        check_fiscal_year_start(month)
+    except (ValueError, cm.DeadlineError):
         msg = f"expected a month number 1-12 (4 for April), got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return int(text)
+        raise argparse.ArgumentTypeError(msg) from None
+    return month
 
 
 def _add_flags(parser: argparse.ArgumentParser) -> None:
@@ -1108,7 +1103,7 @@ def _add_flags(parser: argparse.ArgumentParser) -> None:
 def _run_add(args: argparse.Namespace, ctx: Context) -> int:
     by = _recorded_by(args, ctx)
     with _open_for_write(args, ctx) as store:
-        items = _added(args, store.fiscal_year_start)
+        items = _added(args, store)
         known = store.recorder.parties()
         if known is None:
             known = {party for c in store.commitments for party in c.parties}
@@ -1127,7 +1122,7 @@ def _run_add(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _added(args: argparse.Namespace, fiscal_year_start: int | None) -> list[cm.Commitment]:
+def _added(args: argparse.Namespace, store: Tracker) -> list[cm.Commitment]:
     """The commitments `add` was given: from --file, or from flags."""
     if args.file is not None:
         if args.id or args.title or args.made_on:
@@ -1137,7 +1132,7 @@ def _added(args: argparse.Namespace, fiscal_year_start: int | None) -> list[cm.C
     if not args.id or not args.title or args.made_on is None:
         msg = "add needs --id, --title and --made-on (or --file JSON)"
         raise UsageError(msg)
-    deadline = _deadline_of(args, fiscal_year_start)
+    deadline = _deadline_of(args, store)
     recurrence = None if args.recurrence is None else cm.Recurrence.parse(args.recurrence)
     return [
         cm.Commitment(
@@ -1170,7 +1165,7 @@ def _date_or_open(text: str) -> dt.date | None:
     return None if text == "-" else parse_date(text)
 
 
-def _deadline_of(args: argparse.Namespace, fiscal_year_start: int | None) -> cm.Deadline | None:
+def _deadline_of(args: argparse.Namespace, store: Tracker) -> cm.Deadline | None:
     """The deadline `add` was given: its words read, or its words with a hand-set window.
 
     Fiscal years are read with --fiscal-year-start, else the store's.
@@ -1178,8 +1173,7 @@ def _deadline_of(args: argparse.Namespace, fiscal_year_start: int | None) -> cm.
     if args.window is None:
         if args.deadline is None:
             return None
-        fiscal = args.fiscal_year_start or fiscal_year_start
-        return parse_deadline(args.deadline, args.made_on, fiscal)
+        return store.deadline(args.deadline, args.made_on, fiscal_year_start=args.fiscal_year_start)
     earliest, latest = args.window
     if args.deadline is None:
         msg = "--window sets the window of --deadline TEXT: give the pledge's words too"
@@ -1257,14 +1251,15 @@ def _run_import(args: argparse.Namespace, ctx: Context) -> int:
                 f"{store.policy!r}, {store.fiscal_year_start})"
             )
             raise Refused(msg)
+        events = tracker.events()
         if args.merge:
-            added, present = store.merge(tracker.events())
+            added, present = store.merge(events)
         else:
-            store.extend(tracker.events())
+            store.extend(events)
     if args.merge:
         ctx.out.write(f"merged {added} new events; {present} were in the store already\n")
     else:
-        ctx.out.write(f"imported {len(tracker)} commitments and {len(tracker.events())} events\n")
+        ctx.out.write(f"imported {len(tracker)} commitments and {len(events)} events\n")
     return 0
 
 

@@ -214,9 +214,15 @@ class Tracker:
         """The month (1-12) this tracker's fiscal years start in; None: not set."""
         return self._recorder.fiscal_year_start
 
-    def deadline(self, text: str, made_on: dt.date | None = None) -> Deadline:
-        """`Deadline.parse` with this tracker's fiscal-year start ("FY2024-25" reads)."""
-        return Deadline.parse(text, made_on, fiscal_year_start=self.fiscal_year_start)
+    def deadline(
+        self, text: str, made_on: dt.date | None = None, *, fiscal_year_start: int | None = None
+    ) -> Deadline:
+        """`Deadline.parse` with this tracker's fiscal-year start ("FY2024-25" reads).
+
+        A `fiscal_year_start` given here reads this one text with another start.
+        """
+        start = self.fiscal_year_start if fiscal_year_start is None else fiscal_year_start
+        return Deadline.parse(text, made_on, fiscal_year_start=start)
 
     def __enter__(self) -> Self:
         return self
@@ -483,6 +489,10 @@ class Tracker:
             self._touched = set()
             self._snaps = {}
 
+    def _who(self, recorded_by: str | None) -> str | None:
+        """Who records an event: as given, else the recorder's default (a server's role)."""
+        return self._recorder.recorded_by if recorded_by is None else recorded_by
+
     def _check_not_future(self, events: Sequence[Event]) -> None:
         """Refuse an event recorded later than now (up to `RECORDED_AT_SKEW`).
 
@@ -547,7 +557,7 @@ class Tracker:
                     id=self._new_id(cid, addition_id, first=0),
                     commitment=commitment,
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
-                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
+                    recorded_by=self._who(recorded_by),
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(f"cannot add {cid}: {exc}") from None
@@ -608,7 +618,7 @@ class Tracker:
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
                     on=on,
                     sources=_sources(None, () if source is None else source),
-                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
+                    recorded_by=self._who(recorded_by),
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(f"cannot amend {commitment_id}: {exc}") from None
@@ -658,7 +668,7 @@ class Tracker:
                     sources=_sources(source, sources),
                     reason=reason,
                     progress=progress,
-                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
+                    recorded_by=self._who(recorded_by),
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(
@@ -755,7 +765,7 @@ class Tracker:
                     update_id=target.id,
                     recorded_at=self._clock() if recorded_at is None else recorded_at,
                     reason=reason,
-                    recorded_by=self._recorder.recorded_by if recorded_by is None else recorded_by,
+                    recorded_by=self._who(recorded_by),
                 )
             except (ValidationError, TypeError) as exc:
                 raise UpdateError(f"cannot retract {target.id}: {exc}") from None
@@ -958,8 +968,6 @@ class Tracker:
         with self._reading():
             state = self._state(commitment_id)
         self._check_known(state, cutoff, known_on)
-        if type(day) is not dt.date:
-            check_made(state.current, day)  # raises the usual message
         commitment = state.version_on(day, cutoff)
         check_made(commitment, day)
         return state, commitment, cutoff
