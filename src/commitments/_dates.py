@@ -20,6 +20,13 @@ _ISO_MOMENT = re.compile(
 )
 
 
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of `month` (1-12) of `year`."""
+    if month == 12:  # noqa: PLR2004 - December
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
 def iso_date(text: str) -> dt.date | None:
     """The date `text` states as exactly YYYY-MM-DD, or None."""
     if not _ISO_DATE.fullmatch(text):

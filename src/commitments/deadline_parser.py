@@ -49,6 +49,7 @@ from typing import Literal
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from commitments._dates import month_end
 from commitments._words import NUMBER_WORDS
 from commitments.exceptions import DeadlineError
 
@@ -236,19 +237,15 @@ class _Period:
     year: int | None
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, 1) + relativedelta(day=31)
-
-
 def _months(year: int, first: int, last: int) -> _Span:
-    return dt.date(year, first, 1), _month_end(year, last)
+    return dt.date(year, first, 1), month_end(year, last)
 
 
 def _month_part(month: int, part: str) -> Callable[[int], _Span]:
     first, last = _PARTS[part]
 
     def span_in(year: int) -> _Span:
-        end = _month_end(year, month) if last is None else dt.date(year, month, last)
+        end = month_end(year, month) if last is None else dt.date(year, month, last)
         return dt.date(year, month, first), end
 
     return span_in

@@ -119,7 +119,6 @@ def event_record(event: Event, retracted_by: Mapping[str, str] | None = None) ->
     row = {c: doc.get(c) for c in EVENT_COLUMNS}
     row["sources"] = [str(s) for s in getattr(event, "sources", ())]
     row["note"] = doc.get("note", doc.get("reason") if row["type"] == "retraction" else "")
-    row["reason"] = doc.get("reason")
     row["changes"] = sorted(event.changes) if isinstance(event, Amendment) else None
     row["retracted_by"] = (
         (retracted_by or {}).get(event.id) if isinstance(event, (StatusUpdate, Amendment)) else None

@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from commitments._dates import month_end
 from commitments.exceptions import ValidationError
 from commitments.status import Status
 
 EVERY = ("day", "week", "month", "quarter", "year")
 MAX_ROWS = 10_000  # a series longer than this is a mistake (every="day" over decades)
 _DAY = dt.timedelta(days=1)
-_DECEMBER = 12
 
 StatusCounts = list[tuple[dt.date, dict[Status, int]]]
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    if month == _DECEMBER:
-        return dt.date(year, 12, 31)
-    return dt.date(year, month + 1, 1) - _DAY
 
 
 def _period_end(day: dt.date, every: str) -> dt.date:
@@ -37,9 +31,9 @@ def _period_end(day: dt.date, every: str) -> dt.date:
         left = 7 - day.isoweekday()
         return dt.date.max if (dt.date.max - day).days < left else day + dt.timedelta(days=left)
     if every == "month":
-        return _month_end(day.year, day.month)
+        return month_end(day.year, day.month)
     if every == "quarter":
-        return _month_end(day.year, (day.month - 1) // 3 * 3 + 3)
+        return month_end(day.year, (day.month - 1) // 3 * 3 + 3)
     return dt.date(day.year, 12, 31)
 
 

@@ -125,7 +125,7 @@ class ViewRecorder(Recorder):
         for name in SETTINGS:
             setattr(self, name, getattr(self._inner, name))
         self._matching: list[str] | None = None
-        self._seen_events = -1
+        self._shown: frozenset[str] = frozenset()
         self._synced_events = -1
 
     def describe(self) -> str:
@@ -135,12 +135,16 @@ class ViewRecorder(Recorder):
         return f"{shown}view where {self.where.describe()}"
 
     def _ids(self) -> list[str]:
-        """The matching ids in the order added; recomputed once the log has grown."""
-        count = self._inner.event_count()
-        if self._matching is None or count != self._seen_events:
+        """The matching ids in the order added; recomputed once `changed` saw the log grow."""
+        if self._matching is None:
             self._matching = [c.id for c in self._tracker.commitments if self.where.matches(c)]
-            self._seen_events = count
+            self._shown = frozenset(self._matching)
         return self._matching
+
+    def _matches(self) -> frozenset[str]:
+        """The matching ids, as a set."""
+        self._ids()
+        return self._shown
 
     def transaction(self) -> contextlib.AbstractContextManager[None]:
         """Refused: a view records nothing."""
@@ -162,22 +166,22 @@ class ViewRecorder(Recorder):
 
     def has(self, commitment_id: str) -> bool:
         """Whether the commitment is recorded and matches."""
-        return commitment_id in set(self._ids())
+        return commitment_id in self._matches()
 
     def logs(self, ids: Sequence[str], *, thin: bool = False) -> dict[str, list[Event]]:
         """The logs of those of `ids` that match."""
-        shown = set(self._ids())
+        shown = self._matches()
         return self._inner.logs([cid for cid in ids if cid in shown], thin=thin)
 
     def log(self) -> list[Event]:
         """Every event of the matching commitments, in recording order."""
-        shown = set(self._ids())
+        shown = self._matches()
         return [e for e in self._inner.log() if e.commitment_id in shown]
 
     def event(self, event_id: str) -> Event | None:
         """The event with that id, if its commitment matches."""
         found = self._inner.event(event_id)
-        return found if found is not None and found.commitment_id in set(self._ids()) else None
+        return found if found is not None and found.commitment_id in self._matches() else None
 
     def event_count(self) -> int:
         """How many events the matching commitments have."""
@@ -199,7 +203,7 @@ class ViewRecorder(Recorder):
         found = self._inner.recorded_between(start, end)
         if found is None:
             return None
-        shown = set(self._ids())
+        shown = self._matches()
         return [e for e in found if e.commitment_id in shown]
 
     def changed(self) -> set[str] | None:
@@ -211,18 +215,18 @@ class ViewRecorder(Recorder):
         if count == self._synced_events:
             return set()
         self._synced_events = count
+        self._matching = None  # which commitments match is read again
         return None
 
     def snapshots(self, ids: Sequence[str], *, usable_only: bool = True) -> dict[str, Snapshot]:
         """The inner recorder's snapshots of the matching commitments."""
-        shown = set(self._ids())
+        shown = self._matches()
         return self._inner.snapshots([cid for cid in ids if cid in shown], usable_only=usable_only)
 
     def candidates(self, selection: Selection) -> list[str] | None:
         """The inner prefilter's candidates that match."""
         found = self._inner.candidates(selection)
-        shown = self._ids()
         if found is None:
-            return list(shown)
-        keep = set(shown)
+            return list(self._ids())
+        keep = self._matches()
         return [cid for cid in found if cid in keep]
