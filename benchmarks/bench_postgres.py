@@ -164,20 +164,7 @@ def sqlite_store(size: int, out: Path) -> Path:
 
 def fill_floor(store_url: str, floor_url: str) -> None:
     """Current statuses and a copy of the event rows, as plain indexed tables (not timed)."""
-    with cm.open_store(store_url) as t:
-        rows = [
-            (
-                a.commitment.id,
-                a.commitment.title,
-                a.commitment.made_on.isoformat(),
-                None if a.commitment.deadline is None else a.commitment.deadline.text,
-                None
-                if a.commitment.deadline is None or a.commitment.deadline.latest is None
-                else a.commitment.deadline.latest.isoformat(),
-                a.status.value,
-            )
-            for a in t.select("all", as_of=TODAY)
-        ]
+    rows = bench_store.current_rows(store_url)
     with psycopg.connect(floor_url) as dst:
         for statement in FLOOR_TABLES.split(";\n"):
             dst.execute(statement)

@@ -206,6 +206,21 @@ print(len(found), rss)
 """
 
 
+def current_rows(store: str | os.PathLike[str]) -> list[tuple[str | None, ...]]:
+    """The floors' table of current statuses: (id, title, made_on, deadline text, its
+    latest day, status) per commitment of `store` today (computed once, not timed)."""
+    rows = []
+    with cm.open_store(store) as t:
+        for a in t.select("all", as_of=TODAY):
+            c, deadline = a.commitment, a.commitment.deadline
+            latest = None if deadline is None or deadline.latest is None else deadline.latest
+            rows.append((
+                c.id, c.title, c.made_on.isoformat(), None if deadline is None else deadline.text,
+                None if latest is None else latest.isoformat(), a.status.value,
+            ))  # fmt: skip
+    return rows
+
+
 def floor_copy(path: Path) -> Path:
     """A copy of the store with a plain table of current statuses, for the floors."""
     copy = path.with_suffix(".floor")
@@ -213,20 +228,7 @@ def floor_copy(path: Path) -> Path:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     shutil.copyfile(path, copy)
-    with cm.open_store(path) as t:
-        rows = [
-            (
-                a.commitment.id,
-                a.commitment.title,
-                a.commitment.made_on.isoformat(),
-                None if a.commitment.deadline is None else a.commitment.deadline.text,
-                None
-                if a.commitment.deadline is None or a.commitment.deadline.latest is None
-                else a.commitment.deadline.latest.isoformat(),
-                a.status.value,
-            )
-            for a in t.select("all", as_of=TODAY)
-        ]
+    rows = current_rows(path)
     conn = sqlite3.connect(copy)
     conn.executescript(FLOOR_TABLE)
     conn.executemany(
