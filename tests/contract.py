@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 import commitments as cm
+from commitments.records import LISTING_COLUMNS, listing_row, record_of
 from store_support import thin_update
 
 D = dt.date
@@ -295,6 +296,36 @@ class TrackerContract:
 
         expected = answers(t)
         assert answers(self.reopen(t)) == expected
+
+    def test_listings_are_the_assessments_of_select(self):
+        """`listing_rows` (saved settled rows where the recorder keeps them) lists what
+        `select` assesses, on the days a commitment settles and around them."""
+        t = self.seeded()
+        t.record(FTA.id, "fulfilled", on=D(2025, 1, 15), recorded_at=at(D(2025, 1, 16)))
+        t.record(SUMMIT.id, "stalled", on=D(2025, 11, 24), party="CN",
+                 recorded_at=at(D(2025, 11, 25)))  # fmt: skip
+        t.add(cm.Commitment(id="yearly", title="Meet yearly", made_on=D(2024, 5, 27),
+                            recurrence=cm.Recurrence.parse("every year from 2024")),
+              recorded_at=at(D(2024, 5, 27)))  # fmt: skip
+        t.add(cm.Commitment(id="window", title="A window", made_on=D(2024, 5, 27),
+                            deadline=cm.Deadline.parse("2025-2026")),
+              recorded_at=at(D(2024, 5, 27)))  # fmt: skip
+        t.amend("window", deadline=cm.Deadline.parse("in 2027"), on=D(2025, 6, 1),
+                reason="postponed", recorded_at=at(D(2025, 6, 2)))  # fmt: skip
+        days = [D(2024, 6, 10), D(2024, 6, 11), D(2025, 1, 15), D(2025, 11, 24),
+                D(2026, 1, 1), D(2026, 1, 2), D(2028, 1, 1)]  # fmt: skip
+        for day in days:
+            for kind in ("overdue", "due", "fulfilled", "all"):
+                expected = [listing_row(record_of(a)) for a in t.select(kind, as_of=day)]
+                assert t.listing_rows(kind, as_of=day) == expected, (kind, day)
+                known = D(2025, 1, 1)
+                expected = [
+                    listing_row(record_of(a)) for a in t.select(kind, as_of=day, known_on=known)
+                ]
+                assert t.listing_rows(kind, as_of=day, known_on=known) == expected, (kind, day)
+        (row,) = t.listing("fulfilled", as_of=D(2026, 1, 1))
+        assert (row["id"], row["fulfilled_on"], row["late_by"]) == (FTA.id, "2025-01-15", 219)
+        assert list(row) == list(LISTING_COLUMNS)
 
     # -- found in review ------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 
 import commitments as cm
 from commitments.postgres import shown_url
+from commitments.records import listing_row, record_of
 from postgres_support import Databases, database_url
 from store_support import run, sample_tracker
 from test_output_fuzz import trackers as fuzz_trackers
@@ -456,3 +457,35 @@ def test_the_fiscal_year_start_is_kept_by_a_server_store(pg_url):
     with cm.open_store(pg_url) as t:
         assert t.fiscal_year_start == 4
         assert t.deadline("FY2024-25").latest == dt.date(2025, 3, 31)
+
+
+def _as_schema_1(url: str) -> None:
+    """The store as schema 1 wrote it: snapshots without settled rows."""
+    sql_as(
+        url,
+        "ALTER TABLE commitments.snapshots DROP COLUMN settled_from, "
+        "DROP COLUMN settled_selects, DROP COLUMN settled",
+    )
+    sql_as(url, "UPDATE commitments.meta SET value = '1' WHERE key = 'schema'")
+
+
+def test_a_schema_1_store_gains_settled_rows(databases, roles):
+    """Its owner's first open upgrades it; a reader before that is told who can."""
+    url = databases.new()
+    seeds = cm.seed_catalog()
+    cm.create_store(url, seeds).close()
+    reader = roles.new("reader")
+    assert run("grant", reader, "--read", "--store", url)[0] == 0
+    _as_schema_1(url)
+    err = _one_line_refusal(["status", "--store", as_role(url, reader)])
+    assert "schema version 1" in err
+    assert "owns the schema" in err
+    day = dt.date(2026, 12, 1)
+    with cm.open_store(url) as t:
+        t.recorder.verify()  # type: ignore[attr-defined]
+        expected = [listing_row(record_of(a)) for a in seeds.select("all", as_of=day)]
+        assert t.listing_rows("all", as_of=day) == expected
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT value FROM commitments.meta WHERE key = 'schema'").fetchone()
+    assert row == ("2",)
+    assert run("status", "--store", as_role(url, reader))[0] == 0

@@ -75,7 +75,7 @@ def test_a_version_3_store_is_migrated_to_keep_progress(tmp_path, monkeypatch):
         assert record["progress_done"] == 2300
         t.recorder.verify()  # type: ignore[attr-defined]  # snapshots equal the fold again
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION == 5
     conn.close()
 
 

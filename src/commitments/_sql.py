@@ -38,9 +38,10 @@ from commitments.exceptions import (
     ValidationError,
 )
 from commitments.integrity import digest, event_text, link
-from commitments.policy import DeadlinePolicy
+from commitments.policy import KEEP_OPEN, DeadlinePolicy
 from commitments.projection import fold
 from commitments.recorder import Nesting, Recorder, Selection
+from commitments.settled import SELECTED_BY, settled
 from commitments.snapshot import Snapshot, snapshot
 from commitments.status import Status
 from commitments.workflow import Workflow
@@ -86,23 +87,22 @@ _INSERT_EVENT = (
     "INSERT INTO events (seq, id, commitment_id, type, status, on_date, recorded_at, party, "
     "update_id, doc, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_SNAPSHOT_COLUMNS = (
+    "version, last_seq, known_from, made_on, deadline_earliest, deadline_latest, recurring, "
+    "amended, revised, closed_from, seen, settled_from, settled_selects, settled, commitment, "
+    "state"
+)
 _UPSERT_SNAPSHOT = (
-    "INSERT INTO snapshots (seq, version, last_seq, known_from, made_on, "
-    "deadline_earliest, deadline_latest, recurring, amended, revised, closed_from, seen, "
-    "commitment, state) VALUES ((SELECT seq FROM commitments WHERE id = ?), ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO UPDATE SET version = excluded.version, "
-    "last_seq = excluded.last_seq, known_from = excluded.known_from, "
-    "made_on = excluded.made_on, deadline_earliest = excluded.deadline_earliest, "
-    "deadline_latest = excluded.deadline_latest, recurring = excluded.recurring, "
-    "amended = excluded.amended, revised = excluded.revised, "
-    "closed_from = excluded.closed_from, seen = excluded.seen, "
-    "commitment = excluded.commitment, state = excluded.state"
+    f"INSERT INTO snapshots (seq, {_SNAPSHOT_COLUMNS}) VALUES "  # noqa: S608
+    f"((SELECT seq FROM commitments WHERE id = ?), {', '.join('?' * 16)}) "
+    "ON CONFLICT (seq) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS.split(", "))
 )
 # A snapshot row the transaction read: its seq is known, so it is updated in place.
 _UPDATE_SNAPSHOT = (
-    "UPDATE snapshots SET version = ?, last_seq = ?, known_from = ?, made_on = ?, "
-    "deadline_earliest = ?, deadline_latest = ?, recurring = ?, amended = ?, revised = ?, "
-    "closed_from = ?, seen = ?, commitment = ?, state = ? WHERE seq = ?"
+    "UPDATE snapshots SET "  # noqa: S608
+    + ", ".join(f"{c} = ?" for c in _SNAPSHOT_COLUMNS.split(", "))
+    + " WHERE seq = ?"
 )
 _EVENT_COLUMNS = "seq, id, commitment_id, doc"
 # Updates and retractions read from their indexed columns alone; the rest whole.
@@ -159,14 +159,18 @@ def event_row(e: Event) -> tuple[Any, ...]:
 
 
 def snapshot_row(
-    cid: str, snap: Snapshot, last_seq: int, doc: str | None = None
+    cid: str, snap: Snapshot, last_seq: int, policy: DeadlinePolicy | None, doc: str | None = None
 ) -> tuple[Any, ...]:
-    """The snapshots row; `doc` is the commitment's JSON when already at hand."""
+    """The snapshots row, its settled listing row under `policy` included.
+
+    `doc` is the commitment's JSON when already at hand.
+    """
     c = snap.commitment
     d = c.deadline
     seen = 0
     for status in set(snap.timeline.statuses):
         seen |= _BITS[status]
+    rest = settled(snap, KEEP_OPEN if policy is None else policy)
     return (
         cid,
         snap.version,
@@ -180,6 +184,9 @@ def snapshot_row(
         int(not snap.usable),
         snap.closed_from,
         seen,
+        None if rest is None else rest.day.isoformat(),
+        None if rest is None else rest.selects,
+        None if rest is None else rest.row,
         json.dumps(commitment_document(c), ensure_ascii=False) if doc is None else doc,
         snap.to_text(),
     )
@@ -188,8 +195,10 @@ def snapshot_row(
 def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = None) -> None:
     """Write every commitment's snapshot (those of `only`) from its log.
 
-    Inside the caller's transaction.
+    Inside the caller's transaction; the store's policy is read from its meta rows.
     """
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    policy = settings(meta, shown)[1]
     logs: dict[str, list[Event]] = {}
     last: dict[str, int] = {}
     for seq, _, cid, doc in conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq"):  # noqa: S608
@@ -204,7 +213,7 @@ def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = Non
     rows = []
     for cid, log in logs.items():
         try:
-            rows.append(snapshot_row(cid, snapshot(fold(log)), last[cid]))
+            rows.append(snapshot_row(cid, snapshot(fold(log)), last[cid], policy))
         except ValidationError as exc:
             raise StoreError(f"{shown} is corrupted: the log of {cid!r}: {exc}") from None
     conn.executemany(_UPSERT_SNAPSHOT, rows)
@@ -738,8 +747,24 @@ class SQLRecorder(Recorder):
     def candidates(self, selection: Selection) -> list[str] | None:
         if selection.kind == "all" or not self._snapshots_fresh():
             return None
+        where, params = self._candidate_filter(selection)
+        try:
+            rows = self._db.execute(
+                "SELECT c.id FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "  # noqa: S608
+                f"WHERE {where} ORDER BY c.seq",
+                params,
+            ).fetchall()
+        except self.error as exc:
+            raise self._damaged(exc) from None
+        return self._ids(rows)
+
+    @staticmethod
+    def _candidate_filter(selection: Selection) -> tuple[str, dict[str, object]]:
+        """The WHERE clause (over `c` and its snapshot `s`) of `selection`'s candidates."""
         day = selection.day.isoformat()
         ordinal = selection.day.toordinal()
+        if selection.kind == "all":
+            return "1 = 1", {}
         # Known on a past moment, what was closed later may have been open then, and an
         # amended commitment may have read otherwise: only unamended dates filter.
         known = selection.cutoff is not None
@@ -760,21 +785,38 @@ class SQLRecorder(Recorder):
         else:  # fulfilled: a status its timeline reaches
             test = f"(s.seen & {_BITS[Status.FULFILLED]}) <> 0 AND s.recurring = 0"
         cutoff = None if selection.cutoff is None else selection.cutoff.astimezone(dt.UTC)
+        where = (
+            f"(s.seq IS NULL OR (({changed} OR (s.made_on <= :day AND "
+            f"(s.recurring <> 0 OR ({test})))) {since}))"
+        )
+        return where, {
+            "day": day,
+            "ord": ordinal,
+            "end": _iso(selection.end),
+            "cutoff": None if cutoff is None else cutoff.isoformat(),
+        }
+
+    @_guarded
+    def settled_rows(self, selection: Selection) -> list[tuple[str, str | None]] | None:
+        if selection.cutoff is not None or not self._snapshots_fresh():
+            return None
+        where, params = self._candidate_filter(selection)
+        # A commitment settled by the day is kept only if the selection picks it.
+        params = {**params, "day": selection.day.isoformat(), "bit": SELECTED_BY[selection.kind]}
         try:
             rows = self._db.execute(
-                "SELECT c.id FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "  # noqa: S608
-                f"WHERE s.seq IS NULL OR (({changed} OR (s.made_on <= :day AND "
-                f"(s.recurring <> 0 OR ({test})))) {since}) ORDER BY c.seq",
-                {
-                    "day": day,
-                    "ord": ordinal,
-                    "end": _iso(selection.end),
-                    "cutoff": None if cutoff is None else cutoff.isoformat(),
-                },
+                "SELECT c.id, CASE WHEN s.settled_from <= :day THEN s.settled END "  # noqa: S608
+                "FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "
+                f"WHERE {where} AND (s.settled_from IS NULL OR s.settled_from > :day OR "
+                "(s.settled_selects & :bit) <> 0) ORDER BY c.seq",
+                params,
             ).fetchall()
         except self.error as exc:
             raise self._damaged(exc) from None
-        return self._ids(rows)
+        if any(type(cid) is not str or (row is not None and type(row) is not str)
+               for cid, row in rows):  # fmt: skip
+            raise self._damaged(ValueError("a commitment id or settled row that is not text"))
+        return rows
 
     # -- writing -----------------------------------------------------------------------
 
@@ -826,7 +868,7 @@ class SQLRecorder(Recorder):
             for cid, snap in snapshots.items():
                 read = self._docs.get(cid)
                 doc = read[1] if read is not None and read[0] is snap.commitment else None
-                row = snapshot_row(cid, snap, last[cid], doc)
+                row = snapshot_row(cid, snap, last[cid], self.policy, doc)
                 # A row read in this transaction is updated in place, by its seq.
                 self._pending_snapshots[cid] = row if read is None else (*row[1:], read[2])
             newest = base + len(events)
@@ -895,15 +937,14 @@ class SQLRecorder(Recorder):
         stored = {
             row[0]: tuple(row[1:])
             for row in self._rows(
-                "SELECT c.id, s.version, s.last_seq, s.known_from, s.made_on, "
-                "s.deadline_earliest, s.deadline_latest, s.recurring, s.amended, s.revised, "
-                "s.closed_from, s.seen, s.commitment, s.state "
-                "FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq"
+                "SELECT c.id, "  # noqa: S608
+                + ", ".join(f"s.{c}" for c in _SNAPSHOT_COLUMNS.split(", "))
+                + " FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq"
             )
         }
         for cid, log in logs.items():
             try:
-                expected = snapshot_row(cid, snapshot(fold(log)), last[cid])[1:]
+                expected = snapshot_row(cid, snapshot(fold(log)), last[cid], self.policy)[1:]
             except ValidationError as exc:
                 raise StoreError(f"{shown}: the log of {cid!r} does not fold: {exc}") from None
             if stored.get(cid) != expected:

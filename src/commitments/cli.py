@@ -42,6 +42,7 @@ from commitments.records import (
     LISTING_COLUMNS,
     event_csv_row,
     event_record,
+    listing_row,
     record_of,
     retractions,
 )
@@ -339,39 +340,27 @@ def _read_tracker(args: argparse.Namespace, ctx: Context) -> Iterator[Tracker]:
 
 def _json_row(record: dict[str, Any]) -> dict[str, Any]:
     """A listing record's columns as JSON values: dates as ISO text, lists as lists."""
-    return {key: _plain(record[key]) for key in LISTING_COLUMNS}
+    return dict(zip(LISTING_COLUMNS, listing_row(record), strict=True))
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
-def _csv_value(value: object) -> object:
-    """A record's value for its CSV cell: a list (parties, areas) joined by ';'."""
-    return ";".join(value) if isinstance(value, tuple) else _plain(value)
-
-
-def _write_rows(ctx: Context, args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
-    """Listing records as the --format asks: JSON, CSV or a terminal table."""
+def _write_rows(ctx: Context, args: argparse.Namespace, rows: list[list[Any]]) -> None:
+    """Listing rows (`Tracker.listing_rows`) as the --format asks: JSON, CSV or a table."""
     fmt = args.format
     if fmt == "json":
         known_on = None if args.known_on is None else args.known_on.isoformat()
         doc = {
             "as_of": args.as_of.isoformat(),
             "known_on": known_on,
-            "commitments": [_json_row(r) for r in rows],
+            "commitments": [dict(zip(LISTING_COLUMNS, r, strict=True)) for r in rows],
         }
         ctx.out.write(terminal_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     elif fmt == "csv":
         writer = SafeCsv(ctx.out)
         writer.row(LISTING_COLUMNS)
-        writer.rows([_csv_value(r[c]) for c in LISTING_COLUMNS] for r in rows)
+        # Parties and areas, the lists of a row, go in one cell each, joined by ';'.
+        writer.rows([";".join(v) if type(v) is list else v for v in r] for r in rows)
     else:
-        _write_table(ctx, rows)
+        _write_table(ctx, [dict(zip(LISTING_COLUMNS, r, strict=True)) for r in rows])
 
 
 def _write_table(ctx: Context, rows: list[dict[str, Any]]) -> None:
@@ -435,12 +424,11 @@ def _query_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _selected(args: argparse.Namespace, ctx: Context, kind: str) -> list[dict[str, Any]]:
-    """The records of the commitments a query selects, from one read of the tracker."""
+def _selected(args: argparse.Namespace, ctx: Context, kind: str) -> list[list[Any]]:
+    """The listing rows of the commitments a query selects, from one read of the tracker."""
     within = _span_from(getattr(args, "within", None), args.as_of, kind)
     with _read_tracker(args, ctx) as tracker:
-        found = tracker.select(kind, as_of=args.as_of, known_on=args.known_on, within=within)
-        return [record_of(a) for a in found]
+        return tracker.listing_rows(kind, as_of=args.as_of, known_on=args.known_on, within=within)
 
 
 def _run_status(args: argparse.Namespace, ctx: Context) -> int:

@@ -18,14 +18,16 @@ import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from commitments._sql import (
+    ROW_DAMAGE,
     VALUE_DAMAGE,
     Settings,
     SQLRecorder,
+    _rebuild_snapshots,
     brief,
     mark_snapshotted,
     settings,
@@ -42,7 +44,7 @@ from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 if TYPE_CHECKING:
     import psycopg
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "commitments"
 SCHEMA = "commitments"
 WRITER_LOCK = 0x434D5453  # the advisory lock every writer of one database takes
@@ -90,6 +92,9 @@ CREATE TABLE commitments.snapshots (
     revised integer NOT NULL,
     closed_from integer,
     seen integer NOT NULL,
+    settled_from text COLLATE "C",
+    settled_selects integer,
+    settled text,
     commitment text NOT NULL,
     state text NOT NULL
 );
@@ -109,6 +114,24 @@ REVOKE UPDATE, DELETE, TRUNCATE ON commitments.commitments, commitments.events F
 REVOKE UPDATE, DELETE, TRUNCATE ON commitments.commitments, commitments.events FROM CURRENT_USER;
 REVOKE ALL ON SCHEMA commitments FROM PUBLIC
 """
+
+
+# -- migrations: frozen text, each stating the schema it moves to ------------------------
+
+_V2_SETTLED = """
+ALTER TABLE commitments.snapshots ADD COLUMN settled_from text COLLATE "C",
+    ADD COLUMN settled_selects integer, ADD COLUMN settled text
+"""
+
+
+def _settled_in_snapshots(conn: PgConnection) -> None:
+    """Schema 1 -> 2: snapshots save the settled listing row (`commitments.settled`)."""
+    conn.raw.execute(_V2_SETTLED)
+    _rebuild_snapshots(conn, "the store")
+
+
+# Forward migrations: MIGRATIONS[n] upgrades a store from schema version n to n + 1.
+MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {1: _settled_in_snapshots}
 
 
 def is_postgres_url(text: str) -> bool:
@@ -366,8 +389,39 @@ def _settings(conn: PgConnection, shown: str) -> Settings:
             f"{SCHEMA_VERSION}; upgrade commitments to open it"
         )
     if version < SCHEMA_VERSION:
-        raise StoreError(f"{shown} has store schema version {version}, which cannot be read")
+        _migrate(conn, shown, version)
     return settings(meta, shown)
+
+
+def _migrate(conn: PgConnection, shown: str, version: int) -> None:
+    """Upgrade the store to this library's schema, in one transaction (as its owner)."""
+    psycopg = _psycopg()
+    if version not in MIGRATIONS:
+        raise StoreError(f"{shown} has store schema version {version}, which cannot be read")
+    raw = conn.raw
+    try:
+        raw.execute("BEGIN")
+        raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+        row = raw.execute("SELECT value FROM commitments.meta WHERE key = 'schema'").fetchone()
+        current = int(row[0]) if row is not None else version
+        while current < SCHEMA_VERSION:  # another process may have moved it on meanwhile
+            MIGRATIONS[current](conn)
+            current += 1
+            raw.execute(
+                "UPDATE commitments.meta SET value = %s WHERE key = 'schema'", (str(current),)
+            )
+        raw.execute("COMMIT")
+    except psycopg.errors.InsufficientPrivilege:
+        raise StoreError(
+            f"{shown} has store schema version {version}, and this role may not upgrade it to "
+            f"{SCHEMA_VERSION}; open it once as the role that owns the schema"
+        ) from None
+    except (psycopg.Error, *ROW_DAMAGE) as exc:
+        raise StoreError(f"cannot migrate {shown}: {brief(exc)}") from None
+    finally:
+        if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):
+                raw.execute("ROLLBACK")
 
 
 def _role(conn: PgConnection) -> str:

@@ -154,6 +154,15 @@ class Recorder(abc.ABC):
         """A superset of the ids `selection` can select, in the order added; None: all."""
         return None
 
+    def settled_rows(self, selection: Selection) -> list[tuple[str, str | None]] | None:  # noqa: ARG002
+        """The candidates of `selection` (known now), each with its saved settled row.
+
+        In the order added: (id, the JSON listing row of `commitments.settled`) for a
+        commitment settled by the selection's day, which the selection picks; (id, None)
+        for a candidate to assess. None: nothing saved (assess the candidates).
+        """
+        return None
+
     def parties(self) -> set[str] | None:
         """Every party code of the commitments as they stand; None: ask the commitments.
 

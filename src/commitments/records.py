@@ -48,6 +48,22 @@ COLUMNS = (*LISTING_COLUMNS, "as_of", "known_on")
 PARTY_COLUMNS = (*COLUMNS, "party", "party_status")
 
 
+def listing_row(record: Mapping[str, Any]) -> list[Any]:
+    """A record's `LISTING_COLUMNS` as JSON values: dates as ISO text, tuples as lists.
+
+    What the command line prints and what a store saves for a settled commitment.
+    """
+    return [_json_value(record[c]) for c in LISTING_COLUMNS]
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
 def record_of(a: Assessment) -> dict[str, Any]:
     """The record of one assessment."""
     c = a.commitment

@@ -55,7 +55,7 @@ from commitments.postgres import (
 from commitments.tracker import Clock, Tracker, utc_now
 from commitments.workflow import DEFAULT_WORKFLOW, Workflow
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x434D5453  # "CMTS": marks an SQLite file as a commitments store
 _TIMEOUT = 60.0  # seconds a writer waits for another's transaction to end
 # What a damaged file or row raises where the store runs a statement or decodes a value.
@@ -99,6 +99,9 @@ CREATE TABLE snapshots (
     revised INTEGER NOT NULL,
     closed_from INTEGER,
     seen INTEGER NOT NULL,
+    settled_from TEXT,
+    settled_selects INTEGER,
+    settled TEXT,
     commitment TEXT NOT NULL,
     state TEXT NOT NULL
 ) STRICT;
@@ -176,6 +179,31 @@ CREATE INDEX snapshots_deadline ON snapshots (deadline_latest);
 """
 
 
+_V5_SNAPSHOTS = """
+DROP TABLE snapshots;
+CREATE TABLE snapshots (
+    seq INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    known_from TEXT NOT NULL,
+    made_on TEXT NOT NULL,
+    deadline_earliest TEXT,
+    deadline_latest TEXT,
+    recurring INTEGER NOT NULL,
+    amended INTEGER NOT NULL,
+    revised INTEGER NOT NULL,
+    closed_from INTEGER,
+    seen INTEGER NOT NULL,
+    settled_from TEXT,
+    settled_selects INTEGER,
+    settled TEXT,
+    commitment TEXT NOT NULL,
+    state TEXT NOT NULL
+) STRICT;
+CREATE INDEX snapshots_deadline ON snapshots (deadline_latest);
+"""
+
+
 def _script(conn: sqlite3.Connection, sql: str) -> None:
     """Run `sql`'s statements one by one, inside the caller's transaction."""
     for statement in sql.split(";\n"):
@@ -223,24 +251,23 @@ def _log_additions(conn: sqlite3.Connection) -> None:
         "update_id, doc, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    _script(conn, _V3_MOVE)
-    _rebuild_snapshots(conn, "the store")
+    _script(conn, _V3_MOVE)  # its snapshots are written by the move to schema 5
 
 
 def _progress_in_snapshots(conn: sqlite3.Connection) -> None:
     """Schema 3 -> 4: snapshots keep each update's progress (listings show it).
 
-    Only commitments with an update reporting progress have snapshots that change.
+    Nothing to do here any more: the move to schema 5 writes every snapshot anew.
     """
-    touched = {
-        row[0]
-        for row in conn.execute(
-            "SELECT DISTINCT commitment_id FROM events "
-            "WHERE type = 'update' AND doc LIKE '%\"progress\":%'"
-        )
-    }
-    if touched:
-        _rebuild_snapshots(conn, "the store", only=touched)
+
+
+def _settled_in_snapshots(conn: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: snapshots save the settled listing row (`commitments.settled`).
+
+    Snapshots are derived from the log: the table is made anew and every one rebuilt.
+    """
+    _script(conn, _V5_SNAPSHOTS)
+    _rebuild_snapshots(conn, "the store")
 
 
 # Forward migrations: MIGRATIONS[n] upgrades a store from schema version n to n + 1.
@@ -248,6 +275,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _add_summaries,
     2: _log_additions,
     3: _progress_in_snapshots,
+    4: _settled_in_snapshots,
 }
 
 
@@ -381,7 +409,7 @@ def _build(
             )
         mark_snapshotted(conn, 0)
         if tracker is not None:
-            recorder = SQLiteRecorder(conn, shown, wf, None)
+            recorder = SQLiteRecorder(conn, shown, wf, policy)
             recorder._depth.depth = 1  # noqa: SLF001 - joins the transaction that creates the file
             recorder.adopt(tracker.events())
         conn.execute("COMMIT")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
@@ -71,7 +72,7 @@ from commitments.projection import (
     start,
 )
 from commitments.recorder import MemoryRecorder, Nesting, Recorder, Selection
-from commitments.records import COLUMNS, PARTY_COLUMNS, record_of
+from commitments.records import COLUMNS, LISTING_COLUMNS, PARTY_COLUMNS, listing_row, record_of
 from commitments.recurrence import Occurrence, Recurrence
 from commitments.snapshot import Snapshot, saying, snapshot
 from commitments.source import Source
@@ -1081,10 +1082,16 @@ class Tracker:
 
     # -- questions about the collection --------------------------------------------
 
-    def _selected(self, selection: Selection) -> Iterator[tuple[View, Commitment, Timeline]]:
-        """Each commitment `selection` selects: its view, its version then, its timeline."""
+    def _selected(
+        self, selection: Selection, ids: Sequence[str] | None = None
+    ) -> Iterator[tuple[View, Commitment, Timeline]]:
+        """Each commitment `selection` selects: its view, its version then, its timeline.
+
+        Among `ids` when given, else among the recorder's candidates.
+        """
         day, cutoff, kind = selection.day, selection.cutoff, selection.kind
-        ids = self._recorder.candidates(selection)
+        if ids is None:
+            ids = self._recorder.candidates(selection)
         if ids is None:
             ids = self._recorder.ids()
         for view in self._views(ids, cutoff):
@@ -1177,6 +1184,83 @@ class Tracker:
                 )
                 for view, commitment, timeline in self._selected(selection)
             ]
+
+    def listing(
+        self,
+        kind: str,
+        *,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
+        within: dt.timedelta | None = None,
+    ) -> list[dict[str, Any]]:
+        """The rows of `select(kind, ...)` as the command line lists them.
+
+        One dict per commitment, keyed by `commitments.records.LISTING_COLUMNS`, its
+        values JSON's (dates as ISO text, lists): ready for `json.dumps` or a CSV. A
+        store answers a commitment settled by `as_of` (see `commitments.settled`) from
+        the row it saved, without assessing it again.
+        """
+        return [dict(zip(LISTING_COLUMNS, row, strict=True)) for row in
+                self.listing_rows(kind, as_of=as_of, known_on=known_on, within=within)]  # fmt: skip
+
+    def listing_rows(
+        self,
+        kind: str,
+        *,
+        as_of: dt.date | str | None = None,
+        known_on: KnownOn | str = None,
+        within: dt.timedelta | None = None,
+    ) -> list[list[Any]]:
+        """`listing`'s rows as lists of values in `LISTING_COLUMNS` order (faster)."""
+        known_on = query_known_on(known_on)
+        if kind not in {"overdue", "due", "fulfilled", "all"}:
+            raise ValidationError(f"kind must be overdue, due, fulfilled or all, got {kind!r}")
+        selection = self._selection(kind, as_of, known_on, within)
+        with self._reading():
+            saved = self._recorder.settled_rows(selection)
+            if saved is None:
+                return [
+                    self._listing_row(view, commitment, timeline, selection, known_on)
+                    for view, commitment, timeline in self._selected(selection)
+                ]
+            unsettled = [cid for cid, row in saved if row is None]
+            assessed = {
+                commitment.id: self._listing_row(view, commitment, timeline, selection, known_on)
+                for view, commitment, timeline in self._selected(selection, unsettled)
+            }
+            rows: list[list[Any]] = []
+            for cid, text in saved:
+                if text is None:
+                    if cid in assessed:
+                        rows.append(assessed[cid])
+                else:
+                    rows.append(self._saved_row(cid, text))
+            return rows
+
+    def _listing_row(
+        self,
+        view: View,
+        commitment: Commitment,
+        timeline: Timeline,
+        selection: Selection,
+        known_on: KnownOn,
+    ) -> list[Any]:
+        a = self._assessment(
+            view, commitment, selection.day, known_on, selection.cutoff, timeline=timeline
+        )
+        return listing_row(record_of(a))
+
+    def _saved_row(self, cid: str, text: str) -> list[Any]:
+        """A settled row as saved; a damaged one names the store and the commitment."""
+        try:
+            row = json.loads(text)
+        except ValueError:
+            row = None
+        if type(row) is not list or len(row) != len(LISTING_COLUMNS) or row[0] != cid:
+            raise StoreError(
+                f"{self._recorder.describe()} is corrupted: the settled row of {cid!r} is damaged"
+            )
+        return row
 
     def _selection(
         self,

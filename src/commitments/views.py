@@ -223,6 +223,14 @@ class ViewRecorder(Recorder):
         shown = self._matches()
         return self._inner.snapshots([cid for cid in ids if cid in shown], usable_only=usable_only)
 
+    def settled_rows(self, selection: Selection) -> list[tuple[str, str | None]] | None:
+        """The inner recorder's settled rows of the commitments that match."""
+        found = self._inner.settled_rows(selection)
+        if found is None:
+            return None
+        keep = self._matches()
+        return [item for item in found if item[0] in keep]
+
     def candidates(self, selection: Selection) -> list[str] | None:
         """The inner prefilter's candidates that match."""
         found = self._inner.candidates(selection)
