@@ -725,6 +725,31 @@ class SQLRecorder(Recorder):
                             self._heads.setdefault(cid, last_link)
         return found
 
+    @_guarded
+    def standing(self, ids: Sequence[str]) -> dict[str, Commitment]:
+        found: dict[str, Commitment] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = self._rows(
+                "SELECT c.id, s.commitment FROM commitments AS c "  # noqa: S608
+                "JOIN snapshots AS s ON s.seq = c.seq "
+                f"WHERE c.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for cid, doc in rows:
+                where = f"the snapshot of {cid!r}"
+                try:
+                    commitment = commitment_from_document(json.loads(doc), where)
+                except ROW_DAMAGE as exc:
+                    raise self._damaged(exc, where) from None
+                if commitment.id != cid:
+                    raise StoreError(
+                        f"store {self.path!r} is corrupted: {where}: it names {commitment.id!r}"
+                    )
+                found[cid] = commitment
+        return found
+
     def _snapshot(self, cid: str, doc: str, text: str) -> Snapshot:
         where = f"the snapshot of {cid!r}"
         try:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
+from commitments.commitment import Commitment
 from commitments.events import Addition, Event
 from commitments.exceptions import ConflictError
 from commitments.policy import DeadlinePolicy
@@ -162,6 +163,14 @@ class Recorder(abc.ABC):
         for a candidate to assess. None: nothing saved (assess the candidates).
         """
         return None
+
+    def standing(self, ids: Sequence[str]) -> dict[str, Commitment]:  # noqa: ARG002
+        """Those of `ids` it keeps snapshots of, as they stand (for settled commitments).
+
+        A recorder answering `settled_rows` answers this cheaply; one missing here is
+        assessed from its log instead.
+        """
+        return {}
 
     def parties(self) -> set[str] | None:
         """Every party code of the commitments as they stand; None: ask the commitments.

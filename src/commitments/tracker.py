@@ -1157,7 +1157,18 @@ class Tracker:
 
     def _select(self, selection: Selection) -> list[Commitment]:
         with self._reading():
-            return [commitment for _, commitment, _ in self._selected(selection)]
+            saved = self._recorder.settled_rows(selection)
+            if saved is None:
+                return [commitment for _, commitment, _ in self._selected(selection)]
+            # A settled commitment the query picks is picked: only its commitment is read.
+            standing = self._recorder.standing([cid for cid, row in saved if row is not None])
+            assess = [cid for cid, _ in saved if cid not in standing]
+            picked = {c.id: c for _, c, _ in self._selected(selection, assess)}
+            return [
+                found
+                for cid, _ in saved
+                if (found := standing.get(cid) or picked.get(cid)) is not None
+            ]
 
     def select(
         self,

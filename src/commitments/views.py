@@ -231,6 +231,11 @@ class ViewRecorder(Recorder):
         keep = self._matches()
         return [item for item in found if item[0] in keep]
 
+    def standing(self, ids: Sequence[str]) -> dict[str, Commitment]:
+        """The inner recorder's commitments as they stand, those that match."""
+        shown = self._matches()
+        return self._inner.standing([cid for cid in ids if cid in shown])
+
     def candidates(self, selection: Selection) -> list[str] | None:
         """The inner prefilter's candidates that match."""
         found = self._inner.candidates(selection)
