@@ -117,30 +117,28 @@ def test_a_store_lists_as_assessed_afresh(attempted, day, grace):
             assert store.listing_rows("all", as_of=later) == reference_rows(tracker, "all", later)
 
 
-def test_verify_finds_a_settled_row_changed_behind_the_store(tmp_path, seeds):
-    path = tmp_path / "s.db"
+def hydrogen_row_set_to(path: Path, seeds: cm.Tracker, value: str) -> None:
+    """A seed store at `path` whose hydrogen dialogue's settled row is `value` (SQL)."""
     cm.create_store(path, seeds).close()
     conn = sqlite3.connect(path)
     conn.execute(
-        "UPDATE snapshots SET settled = replace(settled, '\"fulfilled\"', '\"broken\"') "
+        f"UPDATE snapshots SET settled = {value} "  # noqa: S608 - the test's own text
         "WHERE seq = (SELECT seq FROM commitments WHERE id = 'jp-kr-hydrogen-dialogue')"
     )
     conn.commit()
     conn.close()
+
+
+def test_verify_finds_a_settled_row_changed_behind_the_store(tmp_path, seeds):
+    path = tmp_path / "s.db"
+    hydrogen_row_set_to(path, seeds, "replace(settled, '\"fulfilled\"', '\"broken\"')")
     with cm.open_store(path) as store, pytest.raises(cm.StoreError, match="hydrogen"):
         store.recorder.verify()  # type: ignore[attr-defined]
 
 
 def test_a_damaged_settled_row_names_the_store_and_commitment(tmp_path, seeds):
     path = tmp_path / "s.db"
-    cm.create_store(path, seeds).close()
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "UPDATE snapshots SET settled = '[1, 2' "
-        "WHERE seq = (SELECT seq FROM commitments WHERE id = 'jp-kr-hydrogen-dialogue')"
-    )
-    conn.commit()
-    conn.close()
+    hydrogen_row_set_to(path, seeds, "'[1, 2'")
     with (
         cm.open_store(path) as store,
         pytest.raises(cm.StoreError, match=r"corrupted.*jp-kr-hydrogen-dialogue"),
