@@ -327,6 +327,25 @@ class TrackerContract:
         assert (row["id"], row["fulfilled_on"], row["late_by"]) == (FTA.id, "2025-01-15", 219)
         assert list(row) == list(LISTING_COLUMNS)
 
+    def test_questions_inside_a_transaction_see_its_changes(self):
+        """Listings and selections asked mid-transaction count what it wrote so far."""
+        t = self.seeded()
+        day = D(2026, 1, 1)
+        with t.transaction():
+            t.record(FTA.id, "fulfilled", on=D(2025, 1, 15), recorded_at=at(D(2025, 1, 16)))
+            assert [r[0] for r in t.listing_rows("overdue", as_of=day)] == [SUMMIT.id]
+            assert [c.id for c in t.overdue(as_of=day)] == [SUMMIT.id]
+            assert [c.id for c in t.fulfilled(as_of=day)] == [FTA.id]
+        with t.transaction():
+            (done,) = [e for e in t.events(FTA.id) if isinstance(e, cm.StatusUpdate)]
+            t.retract(done.id, reason="it was the wrong round", recorded_at=at(D(2025, 2, 1)))
+            assert t.fulfilled(as_of=day) == []
+            assert [a.commitment.id for a in t.select("overdue", as_of=day)] == [
+                SUMMIT.id,
+                FTA.id,
+            ]
+            assert [r[0] for r in t.listing_rows("overdue", as_of=day)] == [SUMMIT.id, FTA.id]
+
     # -- found in review ------------------------------------------------------------
 
     def test_amended_values_are_stored_as_the_commitment_holds_them(self):

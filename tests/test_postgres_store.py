@@ -464,7 +464,7 @@ def _as_schema_1(url: str) -> None:
     sql_as(
         url,
         "ALTER TABLE commitments.snapshots DROP COLUMN settled_from, "
-        "DROP COLUMN settled_selects, DROP COLUMN settled",
+        "DROP COLUMN settled_selects, DROP COLUMN settled, DROP COLUMN settled_seq",
     )
     sql_as(url, "UPDATE commitments.meta SET value = '1' WHERE key = 'schema'")
 

@@ -13,11 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import commitments as cm
+from commitments import store as store_module
 from commitments.policy import KEEP_OPEN
 from commitments.records import LISTING_COLUMNS, listing_row, record_of
 from commitments.seeds import seed_catalog
 from commitments.settled import settled, settled_from
 from commitments.snapshot import Snapshot, snapshot
+from store_support import run
 from test_snapshot import DAYS, SCRATCH, steps, tracker_after
 
 D = dt.date
@@ -146,12 +148,68 @@ def test_a_damaged_settled_row_names_the_store_and_commitment(tmp_path, seeds):
         store.listing_rows("all", as_of=D(2026, 1, 1))
 
 
+def test_a_parseable_but_wrong_settled_row_is_damage(tmp_path, seeds):
+    """A row of the right length with a wrong value is refused before it is printed."""
+    path = tmp_path / "s.db"
+    hydrogen_row_set_to(path, seeds, "replace(settled, '[\"JP\",\"KR\"]', '[1,2]')")
+    with (
+        cm.open_store(path) as store,
+        pytest.raises(cm.StoreError, match=r"jp-kr-hydrogen-dialogue.*its parties is \[1, 2\]"),
+    ):
+        store.listing_rows("fulfilled", as_of=D(2026, 1, 1))
+    code, out, err = run("status", "--format", "csv", "--store", str(path))
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1
+    assert "corrupted" in err
+
+
+def test_a_row_left_behind_by_an_older_writer_is_not_used(tmp_path):
+    """A writer of schema 4 moves `last_seq` on and leaves the settled row: it is assessed."""
+    path = tmp_path / "s.db"
+    pledge = cm.Commitment(
+        id="x",
+        title="Hold the dialogue",
+        made_on=D(2024, 1, 1),
+        deadline=cm.Deadline.by(D(2024, 1, 31)),
+    )
+    with cm.create_store(path) as store:
+        store.add(pledge)
+        store.record("x", "in_progress", on=D(2024, 2, 1))
+        store.record("x", "fulfilled", on=D(2024, 3, 1))
+        expected = reference_rows(store, "all", D(2026, 1, 1))
+    conn = sqlite3.connect(path)
+    # What the older writer's statement leaves: the row of the snapshot before its update.
+    conn.execute(
+        "UPDATE snapshots SET settled_seq = settled_seq - 1, "
+        "settled = replace(settled, '\"fulfilled\"', '\"in_progress\"')"
+    )
+    conn.commit()
+    conn.close()
+    with cm.open_store(path) as store:
+        got = store.listing_rows("all", as_of=D(2026, 1, 1))
+        assert got[0][2] == "fulfilled"
+        assert got == expected
+        with pytest.raises(cm.StoreError, match="differs from its log"):
+            store.recorder.verify()  # type: ignore[attr-defined]
+
+
+def test_a_store_a_newer_library_migrated_meanwhile_is_refused(tmp_path, seeds):
+    """Found newer once the writer lock is held: refused, not opened as if current."""
+    path = tmp_path / "s.db"
+    cm.create_store(path, seeds).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA user_version = {store_module.SCHEMA_VERSION + 1}")
+    with pytest.raises(cm.StoreError, match="newer than this library's"):
+        store_module._migrate(conn, str(path), store_module.SCHEMA_VERSION - 1)
+    conn.close()
+
+
 def test_a_schema_4_store_gains_settled_rows(tmp_path, seeds):
     """Opening a store of schema 4 (no settled rows) makes its snapshots anew."""
     path = tmp_path / "s.db"
     cm.create_store(path, seeds).close()
     conn = sqlite3.connect(path)
-    for column in ("settled", "settled_selects", "settled_from"):
+    for column in ("settled", "settled_selects", "settled_from", "settled_seq"):
         conn.execute(f"ALTER TABLE snapshots DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 4")
     conn.commit()

@@ -89,12 +89,13 @@ _INSERT_EVENT = (
 )
 _SNAPSHOT_COLUMNS = (
     "version, last_seq, known_from, made_on, deadline_earliest, deadline_latest, recurring, "
-    "amended, revised, closed_from, seen, settled_from, settled_selects, settled, commitment, "
-    "state"
+    "amended, revised, closed_from, seen, settled_from, settled_selects, settled, settled_seq, "
+    "commitment, state"
 )
+_SNAPSHOT_WIDTH = len(_SNAPSHOT_COLUMNS.split(", "))
 _UPSERT_SNAPSHOT = (
     f"INSERT INTO snapshots (seq, {_SNAPSHOT_COLUMNS}) VALUES "  # noqa: S608
-    f"((SELECT seq FROM commitments WHERE id = ?), {', '.join('?' * 16)}) "
+    f"((SELECT seq FROM commitments WHERE id = ?), {', '.join('?' * _SNAPSHOT_WIDTH)}) "
     "ON CONFLICT (seq) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS.split(", "))
 )
@@ -117,6 +118,14 @@ _STATUSES = {s.value: s for s in Status}
 
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def newer_schema(shown: str, version: int, ours: int) -> StoreError:
+    """The refusal of a store written by a newer library (schema `version` > `ours`)."""
+    return StoreError(
+        f"{shown} has store schema version {version}, newer than this library's {ours}; "
+        "upgrade commitments to open it"
+    )
 
 
 def brief(exc: BaseException) -> str:
@@ -187,6 +196,7 @@ def snapshot_row(
         None if rest is None else rest.day.isoformat(),
         None if rest is None else rest.selects,
         None if rest is None else rest.row,
+        None if rest is None else last_seq,
         json.dumps(commitment_document(c), ensure_ascii=False) if doc is None else doc,
         snap.to_text(),
     )
@@ -347,11 +357,13 @@ class SQLRecorder(Recorder):
             raise StoreError(f"store {self.path!r} is closed")
         return self._conn
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+    def _rows(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> list[Any]:
+        """The rows of a query, after writing what this transaction holds back."""
         if self._pending_events or self._pending_snapshots:
             self._flush()
         try:
-            return self._db.execute(sql, tuple(params)).fetchall()
+            named = isinstance(params, Mapping)
+            return self._db.execute(sql, params if named else tuple(params)).fetchall()
         except self.error as exc:
             raise self._damaged(exc) from None
 
@@ -773,14 +785,11 @@ class SQLRecorder(Recorder):
         if selection.kind == "all" or not self._snapshots_fresh():
             return None
         where, params = self._candidate_filter(selection)
-        try:
-            rows = self._db.execute(
-                "SELECT c.id FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "  # noqa: S608
-                f"WHERE {where} ORDER BY c.seq",
-                params,
-            ).fetchall()
-        except self.error as exc:
-            raise self._damaged(exc) from None
+        rows = self._rows(
+            "SELECT c.id FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "  # noqa: S608
+            f"WHERE {where} ORDER BY c.seq",
+            params,
+        )
         return self._ids(rows)
 
     @staticmethod
@@ -826,18 +835,18 @@ class SQLRecorder(Recorder):
         if selection.cutoff is not None or not self._snapshots_fresh():
             return None
         where, params = self._candidate_filter(selection)
-        # A commitment settled by the day is kept only if the selection picks it.
+        # A saved row serves from its day, if written with the snapshot's last event (a
+        # writer of an older schema moves `last_seq` on and leaves the row behind); a
+        # commitment it serves for is kept only if the selection picks it.
+        serves = "(s.settled_from <= :day AND s.settled_seq = s.last_seq)"
         params = {**params, "day": selection.day.isoformat(), "bit": SELECTED_BY[selection.kind]}
-        try:
-            rows = self._db.execute(
-                "SELECT c.id, CASE WHEN s.settled_from <= :day THEN s.settled END "  # noqa: S608
-                "FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "
-                f"WHERE {where} AND (s.settled_from IS NULL OR s.settled_from > :day OR "
-                "(s.settled_selects & :bit) <> 0) ORDER BY c.seq",
-                params,
-            ).fetchall()
-        except self.error as exc:
-            raise self._damaged(exc) from None
+        rows = self._rows(
+            f"SELECT c.id, CASE WHEN {serves} THEN s.settled END "  # noqa: S608
+            "FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq "
+            f"WHERE {where} AND (NOT coalesce({serves}, false) OR "
+            "(s.settled_selects & :bit) <> 0) ORDER BY c.seq",
+            params,
+        )
         if any(type(cid) is not str or (row is not None and type(row) is not str)
                for cid, row in rows):  # fmt: skip
             raise self._damaged(ValueError("a commitment id or settled row that is not text"))

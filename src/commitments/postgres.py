@@ -30,6 +30,7 @@ from commitments._sql import (
     _rebuild_snapshots,
     brief,
     mark_snapshotted,
+    newer_schema,
     settings,
 )
 from commitments.catalog import (
@@ -95,6 +96,7 @@ CREATE TABLE commitments.snapshots (
     settled_from text COLLATE "C",
     settled_selects integer,
     settled text,
+    settled_seq bigint,
     commitment text NOT NULL,
     state text NOT NULL
 );
@@ -120,7 +122,7 @@ REVOKE ALL ON SCHEMA commitments FROM PUBLIC
 
 _V2_SETTLED = """
 ALTER TABLE commitments.snapshots ADD COLUMN settled_from text COLLATE "C",
-    ADD COLUMN settled_selects integer, ADD COLUMN settled text
+    ADD COLUMN settled_selects integer, ADD COLUMN settled text, ADD COLUMN settled_seq bigint
 """
 
 
@@ -384,10 +386,7 @@ def _settings(conn: PgConnection, shown: str) -> Settings:
     except ValueError:
         raise StoreError(f"{shown} is corrupted: its schema version is missing") from None
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{shown} has store schema version {version}, newer than this library's "
-            f"{SCHEMA_VERSION}; upgrade commitments to open it"
-        )
+        raise newer_schema(shown, version, SCHEMA_VERSION)
     if version < SCHEMA_VERSION:
         _migrate(conn, shown, version)
     return settings(meta, shown)
@@ -399,6 +398,7 @@ def _migrate(conn: PgConnection, shown: str, version: int) -> None:
     if version not in MIGRATIONS:
         raise StoreError(f"{shown} has store schema version {version}, which cannot be read")
     raw = conn.raw
+    current = version
     try:
         raw.execute("BEGIN")
         raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
@@ -422,6 +422,8 @@ def _migrate(conn: PgConnection, shown: str, version: int) -> None:
         if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             with contextlib.suppress(psycopg.Error):
                 raw.execute("ROLLBACK")
+    if current > SCHEMA_VERSION:  # a newer library moved it on meanwhile
+        raise newer_schema(shown, current, SCHEMA_VERSION)
 
 
 def _role(conn: PgConnection) -> str:

@@ -42,6 +42,20 @@ LISTING_COLUMNS = (
 """The columns of the command line's listings (`status`, `overdue`, ... as CSV or JSON):
 enough to pivot an export by party, area or occasion in a spreadsheet."""
 
+_TEXT: frozenset[type] = frozenset({str})
+_MAYBE_TEXT: frozenset[type] = frozenset({str, type(None)})
+_MAYBE_INT: frozenset[type] = frozenset({int, type(None)})
+_MAYBE_NUMBER: frozenset[type] = frozenset({int, float, type(None)})
+_FLAG: frozenset[type] = frozenset({bool})
+_LIST: frozenset[type] = frozenset({list})
+# The JSON types of each listing column, in `LISTING_COLUMNS` order.
+_LISTING_TYPES = (
+    _TEXT, _TEXT, _TEXT, _MAYBE_TEXT, _MAYBE_TEXT, _MAYBE_TEXT, _FLAG, _FLAG, _MAYBE_TEXT,
+    _MAYBE_INT, _MAYBE_TEXT, _MAYBE_TEXT, _MAYBE_TEXT, _MAYBE_INT, _MAYBE_TEXT, _MAYBE_INT,
+    _MAYBE_NUMBER, _MAYBE_NUMBER, _MAYBE_TEXT, _LIST, _LIST, _MAYBE_TEXT, _TEXT,
+)  # fmt: skip
+
+
 COLUMNS = (*LISTING_COLUMNS, "as_of", "known_on")
 """The keys of a record, in order; a per-party record adds `party` and `party_status`."""
 
@@ -54,6 +68,18 @@ def listing_row(record: Mapping[str, Any]) -> list[Any]:
     What the command line prints and what a store saves for a settled commitment.
     """
     return [_json_value(record[c]) for c in LISTING_COLUMNS]
+
+
+def listing_row_problem(row: object) -> str | None:
+    """What makes `row` no listing row (as `listing_row` gives, read back), or None."""
+    if type(row) is not list or len(row) != len(LISTING_COLUMNS):
+        return f"not a list of {len(LISTING_COLUMNS)} values"
+    for name, value, types in zip(LISTING_COLUMNS, row, _LISTING_TYPES, strict=True):
+        if type(value) not in types or (
+            type(value) is list and any(type(v) is not str for v in value)
+        ):
+            return f"its {name} is {value!r}"
+    return None
 
 
 def _json_value(value: object) -> object:

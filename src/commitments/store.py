@@ -35,6 +35,7 @@ from commitments._sql import (
     chained,
     event_row,
     mark_snapshotted,
+    newer_schema,
     settings,
 )
 from commitments.catalog import (
@@ -102,6 +103,7 @@ CREATE TABLE snapshots (
     settled_from TEXT,
     settled_selects INTEGER,
     settled TEXT,
+    settled_seq INTEGER,
     commitment TEXT NOT NULL,
     state TEXT NOT NULL
 ) STRICT;
@@ -197,6 +199,7 @@ CREATE TABLE snapshots (
     settled_from TEXT,
     settled_selects INTEGER,
     settled TEXT,
+    settled_seq INTEGER,
     commitment TEXT NOT NULL,
     state TEXT NOT NULL
 ) STRICT;
@@ -490,10 +493,7 @@ def _check_schema(conn: sqlite3.Connection, shown: str, *, read_only: bool = Fal
             "create one with `commitments init`"
         )
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{shown!r} has store schema version {version}, newer than this library's "
-            f"{SCHEMA_VERSION}; upgrade commitments to open it"
-        )
+        raise newer_schema(repr(shown), version, SCHEMA_VERSION)
     if version < SCHEMA_VERSION:
         if read_only:
             raise StoreError(
@@ -514,6 +514,7 @@ def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
             f"{shown!r} has store schema version {version}, which this library cannot "
             f"migrate; it reads version {SCHEMA_VERSION}"
         )
+    current = version
     try:
         conn.execute("BEGIN IMMEDIATE")
         current = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -526,6 +527,8 @@ def _migrate(conn: sqlite3.Connection, shown: str, version: int) -> None:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         raise StoreError(f"cannot migrate {shown!r}: {brief(exc)}") from None
+    if current > SCHEMA_VERSION:  # a newer library moved it on meanwhile
+        raise newer_schema(repr(shown), current, SCHEMA_VERSION)
 
 
 class SQLiteRecorder(SQLRecorder):

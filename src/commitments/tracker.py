@@ -72,7 +72,14 @@ from commitments.projection import (
     start,
 )
 from commitments.recorder import MemoryRecorder, Nesting, Recorder, Selection
-from commitments.records import COLUMNS, LISTING_COLUMNS, PARTY_COLUMNS, listing_row, record_of
+from commitments.records import (
+    COLUMNS,
+    LISTING_COLUMNS,
+    PARTY_COLUMNS,
+    listing_row,
+    listing_row_problem,
+    record_of,
+)
 from commitments.recurrence import Occurrence, Recurrence
 from commitments.snapshot import Snapshot, saying, snapshot
 from commitments.source import Source
@@ -1265,13 +1272,16 @@ class Tracker:
         """A settled row as saved; a damaged one names the store and the commitment."""
         try:
             row = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             row = None
-        if type(row) is not list or len(row) != len(LISTING_COLUMNS) or row[0] != cid:
+        problem = listing_row_problem(row)
+        if problem is None and row[0] != cid:
+            problem = f"it names {row[0]!r}"
+        if problem is not None:
             raise StoreError(
-                f"{self._recorder.describe()} is corrupted: the settled row of {cid!r} is damaged"
+                f"{self._recorder.describe()} is corrupted: the settled row of {cid!r}: {problem}"
             )
-        return row
+        return row  # type: ignore[no-any-return]
 
     def _selection(
         self,
