@@ -1192,8 +1192,6 @@ class Tracker:
         sources and reason; `assess` reads one commitment whole.
         """
         known_on = query_known_on(known_on)
-        if kind not in {"overdue", "due", "fulfilled", "all"}:
-            raise ValidationError(f"kind must be overdue, due, fulfilled or all, got {kind!r}")
         selection = self._selection(kind, as_of, known_on, within)
         with self._reading():
             return [
@@ -1218,8 +1216,8 @@ class Tracker:
         store answers a commitment settled by `as_of` (see `commitments.settled`) from
         the row it saved, without assessing it again.
         """
-        return [dict(zip(LISTING_COLUMNS, row, strict=True)) for row in
-                self.listing_rows(kind, as_of=as_of, known_on=known_on, within=within)]  # fmt: skip
+        rows = self.listing_rows(kind, as_of=as_of, known_on=known_on, within=within)
+        return [dict(zip(LISTING_COLUMNS, row, strict=True)) for row in rows]
 
     def listing_rows(
         self,
@@ -1231,8 +1229,6 @@ class Tracker:
     ) -> list[list[Any]]:
         """`listing`'s rows as lists of values in `LISTING_COLUMNS` order (faster)."""
         known_on = query_known_on(known_on)
-        if kind not in {"overdue", "due", "fulfilled", "all"}:
-            raise ValidationError(f"kind must be overdue, due, fulfilled or all, got {kind!r}")
         selection = self._selection(kind, as_of, known_on, within)
         with self._reading():
             saved = self._recorder.settled_rows(selection)
@@ -1290,6 +1286,8 @@ class Tracker:
         known_on: KnownOn,
         within: dt.timedelta | None = None,
     ) -> Selection:
+        if kind not in {"overdue", "due", "fulfilled", "all"}:
+            raise ValidationError(f"kind must be overdue, due, fulfilled or all, got {kind!r}")
         day = self._day(as_of)
         cutoff = knowledge_cutoff(known_on)
         if within is None:

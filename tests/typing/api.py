@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import commitments as cm
 
@@ -80,6 +81,8 @@ added: dt.datetime = t.known_from("cn-kr-2plus2")
 amended: tuple[cm.Amendment, ...] = t.amendments("cn-kr-2plus2")
 original: cm.Deadline | None = t.assess("cn-kr-2plus2", as_of=dt.date(2024, 7, 1)).original_deadline
 selected: list[cm.Assessment] = t.select("overdue", as_of=dt.date(2025, 1, 1))
+listed: list[dict[str, Any]] = t.listing("overdue", as_of="2025-01-01")
+listed_rows: list[list[Any]] = t.listing_rows("all", as_of=dt.date(2025, 1, 1), known_on=None)
 t.extend(again.events())
 
 # Stores, transactions, recorders and reports.
