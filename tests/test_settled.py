@@ -138,23 +138,20 @@ def test_verify_finds_a_settled_row_changed_behind_the_store(tmp_path, seeds):
         store.recorder.verify()  # type: ignore[attr-defined]
 
 
-def test_a_damaged_settled_row_names_the_store_and_commitment(tmp_path, seeds):
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("'[1, 2'", "not a list of 23 values"),  # not JSON
+        # JSON of the right length, a wrong value: refused before it is printed.
+        ("replace(settled, '[\"JP\",\"KR\"]', '[1,2]')", r"its parties is \[1, 2\]"),
+    ],
+)
+def test_a_damaged_settled_row_names_the_store_and_commitment(tmp_path, seeds, value, problem):
     path = tmp_path / "s.db"
-    hydrogen_row_set_to(path, seeds, "'[1, 2'")
+    hydrogen_row_set_to(path, seeds, value)
     with (
         cm.open_store(path) as store,
-        pytest.raises(cm.StoreError, match=r"corrupted.*jp-kr-hydrogen-dialogue"),
-    ):
-        store.listing_rows("all", as_of=D(2026, 1, 1))
-
-
-def test_a_parseable_but_wrong_settled_row_is_damage(tmp_path, seeds):
-    """A row of the right length with a wrong value is refused before it is printed."""
-    path = tmp_path / "s.db"
-    hydrogen_row_set_to(path, seeds, "replace(settled, '[\"JP\",\"KR\"]', '[1,2]')")
-    with (
-        cm.open_store(path) as store,
-        pytest.raises(cm.StoreError, match=r"jp-kr-hydrogen-dialogue.*its parties is \[1, 2\]"),
+        pytest.raises(cm.StoreError, match=rf"corrupted.*jp-kr-hydrogen-dialogue.*{problem}"),
     ):
         store.listing_rows("fulfilled", as_of=D(2026, 1, 1))
     code, out, err = run("status", "--format", "csv", "--store", str(path))
