@@ -103,6 +103,24 @@ def test_the_seed_catalog_lists_alike_from_a_store(seeds, tmp_path):
         assert all(list(r) == list(LISTING_COLUMNS) for r in listed)
 
 
+def test_a_slice_of_a_store_lists_as_the_same_slice_in_memory(seeds, tmp_path):
+    """`where(...)` over a store keeps the saved rows of the commitments that match only."""
+    path = tmp_path / "seeds.db"
+    cm.create_store(path, seeds).close()
+    day = D(2026, 12, 1)
+    with cm.open_store(path) as store:
+        for sliced, reference in (
+            (store.where(party="JP"), seeds.where(party="JP")),
+            (store.where(area="trade"), seeds.where(area="trade")),
+        ):
+            for kind in KINDS:
+                rows = sliced.listing_rows(kind, as_of=day)
+                assert rows == reference_rows(reference, kind, day)
+        assert {r[0] for r in store.where(party="JP").listing_rows("all", as_of=day)} < {
+            r[0] for r in store.listing_rows("all", as_of=day)
+        }
+
+
 @given(steps(), DAYS, st.sampled_from([None, 0, 20]))
 def test_a_store_lists_as_assessed_afresh(attempted, day, grace):
     """Saved settled rows give the listing an in-memory tracker computes, any day, any policy."""
