@@ -331,7 +331,10 @@ class SQLRecorder(Recorder):
         self._pending_ids: set[str] = set()
         # Each commitment's last link in this transaction (its chain goes on from there).
         self._heads: dict[str, str] = {}
-        self._pending_snapshots: dict[str, tuple[Any, ...]] = {}
+        # Each touched commitment's latest snapshot (with its last event's seq, its
+        # document if at hand and its row's seq if read): made into a row when written,
+        # so a commitment updated many times in a batch is encoded once.
+        self._pending_snapshots: dict[str, tuple[Snapshot, int, str | None, int | None]] = {}
         self._mark: int | None = None
         self._seen = self._newest()
         self._fresh: bool | None = None  # whether snapshots cover every event, per read
@@ -458,12 +461,18 @@ class SQLRecorder(Recorder):
         self._pending_events, self._pending_snapshots = [], {}
         self._pending_ids = set()
         db = self._db
+        inserted, updated = [], []
+        for cid, (snap, last_seq, doc, seq) in snapshots.items():
+            row = snapshot_row(cid, snap, last_seq, self.policy, doc)
+            # A row read in this transaction is updated in place, by its seq.
+            if seq is None:
+                inserted.append(row)
+            else:
+                updated.append((*row[1:], seq))
         try:
             db.executemany(_INSERT_EVENT, events)
-            db.executemany(_UPSERT_SNAPSHOT, [r for r in snapshots.values() if type(r[0]) is str])
-            db.executemany(
-                _UPDATE_SNAPSHOT, [r for r in snapshots.values() if type(r[0]) is not str]
-            )
+            db.executemany(_UPSERT_SNAPSHOT, inserted)
+            db.executemany(_UPDATE_SNAPSHOT, updated)
             if self._mark is not None:
                 mark_snapshotted(db, self._mark)
                 self._mark = None
@@ -902,9 +911,8 @@ class SQLRecorder(Recorder):
             for cid, snap in snapshots.items():
                 read = self._docs.get(cid)
                 doc = read[1] if read is not None and read[0] is snap.commitment else None
-                row = snapshot_row(cid, snap, last[cid], self.policy, doc)
-                # A row read in this transaction is updated in place, by its seq.
-                self._pending_snapshots[cid] = row if read is None else (*row[1:], read[2])
+                seq = None if read is None else read[2]
+                self._pending_snapshots[cid] = (snap, last[cid], doc, seq)
             newest = base + len(events)
             if fresh and snapshots.keys() >= last.keys():
                 self._mark = newest
