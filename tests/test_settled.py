@@ -66,10 +66,22 @@ def test_a_pledge_met_late_settles_on_the_day_it_was_met(seeds):
 
 def test_recurring_and_revised_pledges_never_settle(seeds):
     """A recurring pledge has a new period every year; a revised one is not in the snapshot."""
-    for c in seeds.commitments:
-        snap = seed_snapshot(seeds, c.id)
-        if c.recurrence is not None or not snap.usable:
-            assert settled(snap, KEEP_OPEN) is None
+    recurring = [c.id for c in seeds.commitments if c.recurrence is not None]
+    assert recurring == ["cjk-leaders-summit-annual", "jp-kr-shuttle-diplomacy"]
+    for cid in recurring:
+        assert settled(seed_snapshot(seeds, cid), KEEP_OPEN) is None
+    t = cm.Tracker()
+    t.add(
+        cm.Commitment(
+            id="x", title="x", made_on=D(2024, 1, 1), deadline=cm.Deadline.by(D(2024, 6, 30))
+        )
+    )
+    t.record("x", "fulfilled", on=D(2024, 3, 1))
+    assert settled(seed_snapshot(t, "x"), KEEP_OPEN) is not None
+    t.amend("x", deadline=cm.Deadline.by(D(2024, 2, 1)), on=D(2024, 1, 15), reason="moved up")
+    revised = seed_snapshot(t, "x")
+    assert not revised.usable
+    assert settled(revised, KEEP_OPEN) is None
 
 
 def test_a_pledge_without_a_deadline_settles_after_its_last_update():

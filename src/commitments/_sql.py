@@ -88,21 +88,19 @@ _INSERT_EVENT = (
     "update_id, doc, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SNAPSHOT_COLUMNS = (
-    "version, last_seq, known_from, made_on, deadline_earliest, deadline_latest, recurring, "
-    "amended, revised, closed_from, seen, settled_from, settled_selects, settled, settled_seq, "
-    "commitment, state"
-)
-_SNAPSHOT_WIDTH = len(_SNAPSHOT_COLUMNS.split(", "))
+    "version", "last_seq", "known_from", "made_on", "deadline_earliest", "deadline_latest",
+    "recurring", "amended", "revised", "closed_from", "seen", "settled_from",
+    "settled_selects", "settled", "settled_seq", "commitment", "state",
+)  # fmt: skip
 _UPSERT_SNAPSHOT = (
-    f"INSERT INTO snapshots (seq, {_SNAPSHOT_COLUMNS}) VALUES "  # noqa: S608
-    f"((SELECT seq FROM commitments WHERE id = ?), {', '.join('?' * _SNAPSHOT_WIDTH)}) "
-    "ON CONFLICT (seq) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS.split(", "))
+    f"INSERT INTO snapshots (seq, {', '.join(_SNAPSHOT_COLUMNS)}) VALUES "  # noqa: S608
+    f"((SELECT seq FROM commitments WHERE id = ?), {', '.join('?' * len(_SNAPSHOT_COLUMNS))}) "
+    "ON CONFLICT (seq) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS)
 )
 # A snapshot row the transaction read: its seq is known, so it is updated in place.
 _UPDATE_SNAPSHOT = (
     "UPDATE snapshots SET "  # noqa: S608
-    + ", ".join(f"{c} = ?" for c in _SNAPSHOT_COLUMNS.split(", "))
+    + ", ".join(f"{c} = ?" for c in _SNAPSHOT_COLUMNS)
     + " WHERE seq = ?"
 )
 _EVENT_COLUMNS = "seq, id, commitment_id, doc"
@@ -202,8 +200,8 @@ def snapshot_row(
     )
 
 
-def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = None) -> None:
-    """Write every commitment's snapshot (those of `only`) from its log.
+def _rebuild_snapshots(conn: Connection, shown: str) -> None:
+    """Write every commitment's snapshot from its log.
 
     Inside the caller's transaction; the store's policy is read from its meta rows.
     """
@@ -212,8 +210,6 @@ def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = Non
     logs: dict[str, list[Event]] = {}
     last: dict[str, int] = {}
     for seq, _, cid, doc in conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY seq"):  # noqa: S608
-        if only is not None and cid not in only:
-            continue
         try:
             event = event_from_document(json.loads(doc), f"events row {seq}")
         except ROW_DAMAGE as exc:
@@ -227,8 +223,7 @@ def _rebuild_snapshots(conn: Connection, shown: str, only: set[str] | None = Non
         except ValidationError as exc:
             raise StoreError(f"{shown} is corrupted: the log of {cid!r}: {exc}") from None
     conn.executemany(_UPSERT_SNAPSHOT, rows)
-    if only is None:
-        mark_snapshotted(conn, max(last.values(), default=0))
+    mark_snapshotted(conn, max(last.values(), default=0))
 
 
 Settings = tuple[Workflow, DeadlinePolicy | None, int | None]
@@ -759,35 +754,33 @@ class SQLRecorder(Recorder):
                 chunk,
             )
             for cid, doc in rows:
-                where = f"the snapshot of {cid!r}"
-                try:
-                    commitment = commitment_from_document(json.loads(doc), where)
-                except ROW_DAMAGE as exc:
-                    raise self._damaged(exc, where) from None
-                if commitment.id != cid:
-                    raise StoreError(
-                        f"store {self.path!r} is corrupted: {where}: it names {commitment.id!r}"
-                    )
-                found[cid] = commitment
+                found[cid] = self._commitment(cid, doc)
         return found
 
-    def _snapshot(self, cid: str, doc: str, text: str) -> Snapshot:
+    def _commitment(self, cid: str, doc: str) -> Commitment:
+        """The commitment document saved with `cid`'s snapshot, read and checked."""
         where = f"the snapshot of {cid!r}"
         try:
             commitment = commitment_from_document(json.loads(doc), where)
-            # Its update references are read when first needed: a damaged one names the store.
-            snap = Snapshot.from_text(
-                commitment, text, damaged=lambda problem: self._damaged(ValueError(problem))
-            )
-        except StoreError:
-            raise
         except ROW_DAMAGE as exc:
             raise self._damaged(exc, where) from None
         if commitment.id != cid:
             raise StoreError(
                 f"store {self.path!r} is corrupted: {where}: it names {commitment.id!r}"
             )
-        return snap
+        return commitment
+
+    def _snapshot(self, cid: str, doc: str, text: str) -> Snapshot:
+        commitment = self._commitment(cid, doc)
+        try:
+            # Its update references are read when first needed: a damaged one names the store.
+            return Snapshot.from_text(
+                commitment, text, damaged=lambda problem: self._damaged(ValueError(problem))
+            )
+        except StoreError:
+            raise
+        except ROW_DAMAGE as exc:
+            raise self._damaged(exc, f"the snapshot of {cid!r}") from None
 
     @_guarded
     def candidates(self, selection: Selection) -> list[str] | None:
@@ -980,7 +973,7 @@ class SQLRecorder(Recorder):
             row[0]: tuple(row[1:])
             for row in self._rows(
                 "SELECT c.id, "  # noqa: S608
-                + ", ".join(f"s.{c}" for c in _SNAPSHOT_COLUMNS.split(", "))
+                + ", ".join(f"s.{c}" for c in _SNAPSHOT_COLUMNS)
                 + " FROM commitments AS c LEFT JOIN snapshots AS s ON s.seq = c.seq"
             )
         }

@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from commitments._dates import query_day, query_known_on
 from commitments.assessment import (
@@ -91,6 +91,7 @@ if TYPE_CHECKING:
     from commitments.series import StatusCounts
 
 _CHUNK = 1000  # commitments a collection-wide question reads at a time
+_T = TypeVar("_T")
 
 DUE_DAYS = 90
 """The horizon of "due" in the command line and the reports: deadlines ending within this
@@ -1169,13 +1170,9 @@ class Tracker:
                 return [commitment for _, commitment, _ in self._selected(selection)]
             # A settled commitment the query picks is picked: only its commitment is read.
             standing = self._recorder.standing([cid for cid, row in saved if row is not None])
-            assess = [cid for cid, _ in saved if cid not in standing]
-            picked = {c.id: c for _, c, _ in self._selected(selection, assess)}
-            return [
-                found
-                for cid, _ in saved
-                if (found := standing.get(cid) or picked.get(cid)) is not None
-            ]
+            return self._in_order(
+                selection, saved, lambda cid, _: standing.get(cid), lambda _, c, __: c
+            )
 
     def select(
         self,
@@ -1230,39 +1227,39 @@ class Tracker:
         """`listing`'s rows as lists of values in `LISTING_COLUMNS` order (faster)."""
         known_on = query_known_on(known_on)
         selection = self._selection(kind, as_of, known_on, within)
+
+        def assessed(view: View, commitment: Commitment, timeline: Timeline) -> list[Any]:
+            a = self._assessment(
+                view, commitment, selection.day, known_on, selection.cutoff, timeline=timeline
+            )
+            return listing_row(record_of(a))
+
         with self._reading():
             saved = self._recorder.settled_rows(selection)
             if saved is None:
-                return [
-                    self._listing_row(view, commitment, timeline, selection, known_on)
-                    for view, commitment, timeline in self._selected(selection)
-                ]
-            unsettled = [cid for cid, row in saved if row is None]
-            assessed = {
-                commitment.id: self._listing_row(view, commitment, timeline, selection, known_on)
-                for view, commitment, timeline in self._selected(selection, unsettled)
-            }
-            rows: list[list[Any]] = []
-            for cid, text in saved:
-                if text is None:
-                    if cid in assessed:
-                        rows.append(assessed[cid])
-                else:
-                    rows.append(self._saved_row(cid, text))
-            return rows
+                return [assessed(*found) for found in self._selected(selection)]
+            return self._in_order(selection, saved, self._saved_row, assessed)
 
-    def _listing_row(
+    def _in_order(
         self,
-        view: View,
-        commitment: Commitment,
-        timeline: Timeline,
         selection: Selection,
-        known_on: KnownOn,
-    ) -> list[Any]:
-        a = self._assessment(
-            view, commitment, selection.day, known_on, selection.cutoff, timeline=timeline
-        )
-        return listing_row(record_of(a))
+        saved: list[tuple[str, str | None]],
+        from_saved: Callable[[str, str], _T | None],
+        from_view: Callable[[View, Commitment, Timeline], _T],
+    ) -> list[_T]:
+        """An answer per candidate of `settled_rows`, in their order.
+
+        From its saved row where `from_saved` gives one; the others are selected and
+        assessed as usual (`from_view`), and dropped when not selected.
+        """
+        answers = {
+            cid: found
+            for cid, row in saved
+            if row is not None and (found := from_saved(cid, row)) is not None
+        }
+        rest = [cid for cid, _ in saved if cid not in answers]
+        answers.update((v[1].id, from_view(*v)) for v in self._selected(selection, rest))
+        return [answers[cid] for cid, _ in saved if cid in answers]
 
     def _saved_row(self, cid: str, text: str) -> list[Any]:
         """A settled row as saved; a damaged one names the store and the commitment."""
